@@ -1,0 +1,31 @@
+"""hebbian: statistical mechanics of associative memories.
+
+Monte Carlo engines, replica-symmetric theory and reproducible experiments for Hopfield,
+dense (p-body) Hebbian and multitasking networks.
+
+Glossary (paper notation used inside functions): ``N`` neurons, ``K`` memories
+:math:`\\xi_k \\in \\{-1, 0, +1\\}^N`, interaction order ``p``, load
+:math:`\\alpha = K / N^{p-1}`, Mattis overlaps :math:`m_k = \\frac1N \\sum_i \\xi_{ki}\\sigma_i`,
+temperature ``T`` and :math:`\\beta = 1/T`.
+
+Importing the package imports NumPy only; Numba, xarray and CuPy load on first use.
+"""
+
+from hebbian._version import __version__
+from hebbian.models import CouplingModel, HebbianModel
+from hebbian.montecarlo.engine import MarkovChains, simulate
+from hebbian.montecarlo.exact import exact_averages
+from hebbian.patterns import cue, diluted_patterns, noisy_examples, random_patterns
+
+__all__ = [
+    "CouplingModel",
+    "HebbianModel",
+    "MarkovChains",
+    "__version__",
+    "cue",
+    "diluted_patterns",
+    "exact_averages",
+    "noisy_examples",
+    "random_patterns",
+    "simulate",
+]

@@ -1,0 +1,76 @@
+"""Argument checks shared by the public API.
+
+Every check raises :class:`ValueError` (or :class:`TypeError` for a wrong kind of
+object) with a message that names the argument, the value received and the allowed
+range, so that the CLI can print it as one line.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+__all__ = ["as_generator", "check_choice", "check_int", "check_real"]
+
+
+def check_int(name: str, value: object, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Return ``value`` as an ``int`` after checking ``minimum <= value <= maximum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    value = int(value)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be {_range_text(minimum, maximum, True, True)}, got {value}")
+    return value
+
+
+def check_real(
+    name: str,
+    value: object,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    include_minimum: bool = True,
+    include_maximum: bool = True,
+) -> float:
+    """Return ``value`` as a finite ``float`` inside the stated interval."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    low_bad = minimum is not None and (value < minimum or (value == minimum and not include_minimum))
+    high_bad = maximum is not None and (value > maximum or (value == maximum and not include_maximum))
+    if math.isnan(value) or low_bad or high_bad:
+        allowed = _range_text(minimum, maximum, include_minimum, include_maximum)
+        raise ValueError(f"{name} must be {allowed}, got {value:g}")
+    return value
+
+
+def check_choice(name: str, value: object, choices: tuple[str, ...] | list[str]) -> str:
+    """Return ``value`` if it is one of ``choices``."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return str(value)
+
+
+def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """Normalise ``seed`` (int, Generator or None) to a NumPy ``Generator``, once."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"seed must be an int, a numpy Generator or None, got {seed!r}")
+    if seed is not None and seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    return np.random.default_rng(seed)
+
+
+def _range_text(minimum, maximum, include_minimum, include_maximum) -> str:
+    if minimum is not None and maximum is not None:
+        left = "[" if include_minimum else "("
+        right = "]" if include_maximum else ")"
+        return f"in {left}{minimum:g}, {maximum:g}{right}"
+    if minimum is not None:
+        return f"{'>=' if include_minimum else '>'} {minimum:g}"
+    if maximum is not None:
+        return f"{'<=' if include_maximum else '<'} {maximum:g}"
+    return "a number"

@@ -1,0 +1,205 @@
+"""Model specifications: parameters and validation only, no loops, no backends.
+
+A model is a frozen dataclass. The Monte Carlo engines (:mod:`hebbian.montecarlo`) and
+the exact enumeration read its arrays; nothing here depends on Numba or CuPy.
+
+* :class:`HebbianModel` -- every network whose energy is a weighted sum of powers of
+  Mattis overlaps (Hopfield, dense p-body Hebbian, multitasking, learning from examples):
+
+  .. math:: E(\\sigma) \\approx -N \\sum_{k=1}^{K} w_k \\frac{m_k(\\sigma)^p}{p},
+            \\qquad m_k = \\frac{1}{N}\\sum_i \\xi_{k i}\\sigma_i,
+
+  with every index coincidence (self-interaction) removed exactly; the precise
+  definition is in :mod:`hebbian.observables`.
+* :class:`CouplingModel` -- an explicit symmetric coupling matrix (learning rules that
+  are not Hebbian: Storkey, pseudo-inverse, Krauth-Mezard),
+  :math:`E = -\\frac12 \\sum_{i\\ne j} J_{ij}\\sigma_i\\sigma_j`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hebbian._validation import check_int
+
+__all__ = ["CouplingModel", "HebbianModel"]
+
+
+@dataclass(frozen=True, eq=False)
+class HebbianModel:
+    """A p-body Hebbian network defined by its memories.
+
+    Parameters
+    ----------
+    memories : (K, N) array of {-1, 0, +1}
+        Stored vectors :math:`\\xi_k`. Kept once, as ``int8`` in column-major order, so
+        that ``memories.T`` is the contiguous (N, K) array the engines read (no copy).
+        Blank entries (0) describe diluted memories.
+    p : int, optional
+        Interaction order ``p >= 2`` (2: Hopfield).
+    weights : (K,) array, optional
+        Weights :math:`w_k` (finite); default all ones.
+
+    Notes
+    -----
+    The energy is :math:`-\\frac{1}{pN^{p-1}}\\sum_k w_k \\sum_{i_1\\ne\\dots\\ne i_p}
+    \\prod_a \\xi_{k i_a}\\sigma_{i_a}`, the Hebbian energy with all self-interactions
+    removed (:mod:`hebbian.observables`). At p = 2 and binary patterns it is the
+    zero-diagonal Hopfield energy of Amit, Gutfreund and Sompolinsky, Ann. Phys. 173, 30
+    (1987), :math:`E/N = -\\frac12\\sum_k m_k^2 + \\frac{\\alpha}{2}`. For p >= 3 it is
+    Gardner's P-spin model (J. Phys. A 20, 3453 (1987)) with the load
+    :math:`K = \\alpha N^{p-1}` (:attr:`alpha`); THEORY.md's normalization
+    :math:`-(N/p!)\\sum_k m_k^p` corresponds to ``weights = 1/(p-1)!``.
+
+    Examples
+    --------
+    >>> from hebbian.patterns import random_patterns
+    >>> model = HebbianModel(random_patterns(10, 100, seed=0))
+    >>> model.n_neurons, model.n_memories, model.alpha
+    (100, 10, 0.1)
+    """
+
+    memories: np.ndarray
+    p: int = 2
+    weights: np.ndarray | None = None
+    _nnz: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        xi = np.asarray(self.memories)
+        if xi.ndim != 2 or xi.shape[0] < 1 or xi.shape[1] < 2:
+            raise ValueError(
+                f"memories must be a (K, N) array with K >= 1 memories and N >= 2 neurons, "
+                f"got shape {xi.shape}"
+            )
+        if not np.all(np.isin(xi, (-1, 0, 1))):
+            raise ValueError("memories entries must be in {-1, 0, +1}")
+        xi = np.asfortranarray(xi, dtype=np.int8)
+        xi.flags.writeable = False
+        p = check_int("p", self.p, minimum=2)
+        K = xi.shape[0]
+        if self.weights is None:
+            w = np.ones(K)
+        else:
+            w = np.asarray(self.weights, dtype=np.float64)
+            if w.shape != (K,):
+                raise ValueError(f"weights must have shape ({K},), got {w.shape}")
+            if not np.all(np.isfinite(w)):
+                raise ValueError("weights must be finite")
+            w = w.copy()
+        w.flags.writeable = False
+        nnz = np.count_nonzero(xi, axis=1).astype(np.int64)
+        object.__setattr__(self, "memories", xi)
+        object.__setattr__(self, "p", p)
+        object.__setattr__(self, "weights", w)
+        object.__setattr__(self, "_nnz", nnz)
+
+    @property
+    def n_neurons(self) -> int:
+        """Number of neurons ``N``."""
+        return int(self.memories.shape[1])
+
+    @property
+    def n_memories(self) -> int:
+        """Number of memories ``K``."""
+        return int(self.memories.shape[0])
+
+    @property
+    def alpha(self) -> float:
+        """Load :math:`\\alpha = K / N^{p-1}`."""
+        return self.n_memories / self.n_neurons ** (self.p - 1)
+
+    @property
+    def nonzero_counts(self) -> np.ndarray:
+        """Non-blank entries of each memory, :math:`n_k = \\sum_i \\xi_{ki}^2` (K,)."""
+        return self._nnz
+
+    @property
+    def uniform_weight(self) -> float | None:
+        """The common weight when all weights are equal, else ``None``."""
+        w = self.weights
+        return float(w[0]) if np.all(w == w[0]) else None
+
+    def describe(self) -> dict:
+        """Parameters as plain Python values (for result attributes)."""
+        return {
+            "model": "hebbian",
+            "n_neurons": self.n_neurons,
+            "n_memories": self.n_memories,
+            "p": self.p,
+            "alpha": self.alpha,
+            "diluted": bool(np.any(self.memories == 0)),
+            "uniform_weight": "none" if self.uniform_weight is None else self.uniform_weight,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class CouplingModel:
+    """A network with an explicit symmetric coupling matrix.
+
+    Parameters
+    ----------
+    couplings : (N, N) array
+        Symmetric, finite couplings :math:`J_{ij}`.
+    keep_diagonal : bool, optional
+        By default the diagonal is set to zero. With ``True`` it is kept and enters the
+        local field :math:`h_i = \\sum_j J_{ij}\\sigma_j` as a self-coupling
+        :math:`J_{ii}\\sigma_i` (it stabilises every state; see Folli, Leonetti, Ruocco,
+        Front. Comput. Neurosci. 10, 144 (2017)). The energy never contains it, so with a
+        non-zero diagonal the finite-temperature dynamics no longer samples
+        :math:`e^{-\\beta E}`.
+    memories : (K, N) array of {-1, 0, +1}, optional
+        Vectors whose overlaps are measured (for example the patterns a learning rule
+        stored in ``couplings``).
+
+    Notes
+    -----
+    :math:`E = -\\frac12\\sum_{i \\ne j} J_{ij}\\sigma_i\\sigma_j`.
+    """
+
+    couplings: np.ndarray
+    keep_diagonal: bool = False
+    memories: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        J = np.array(self.couplings, dtype=np.float64)
+        if J.ndim != 2 or J.shape[0] != J.shape[1] or J.shape[0] < 2:
+            raise ValueError(f"couplings must be a square (N, N) array with N >= 2, got {J.shape}")
+        if not np.all(np.isfinite(J)):
+            raise ValueError("couplings must be finite")
+        if not np.array_equal(J, J.T):
+            raise ValueError("couplings must be symmetric (J == J.T)")
+        if not self.keep_diagonal:
+            np.fill_diagonal(J, 0.0)
+        J.flags.writeable = False
+        object.__setattr__(self, "couplings", J)
+        if self.memories is not None:
+            xi = np.asarray(self.memories)
+            if xi.ndim != 2 or xi.shape[1] != J.shape[0] or np.any((xi < -1) | (xi > 1)):
+                raise ValueError(
+                    f"memories must be a (K, {J.shape[0]}) array of {{-1, 0, +1}}, "
+                    f"got shape {xi.shape}"
+                )
+            xi = np.ascontiguousarray(xi, dtype=np.int8)
+            xi.flags.writeable = False
+            object.__setattr__(self, "memories", xi)
+
+    @property
+    def n_neurons(self) -> int:
+        """Number of neurons ``N``."""
+        return int(self.couplings.shape[0])
+
+    @property
+    def n_memories(self) -> int:
+        """Number of measured memories (0 without memories)."""
+        return 0 if self.memories is None else int(self.memories.shape[0])
+
+    def describe(self) -> dict:
+        """Parameters as plain Python values (for result attributes)."""
+        return {
+            "model": "couplings",
+            "n_neurons": self.n_neurons,
+            "n_memories": self.n_memories,
+            "keep_diagonal": int(bool(self.keep_diagonal)),
+        }

@@ -1,0 +1,104 @@
+"""The arrays a Hebbian kernel reads, prepared once per model.
+
+:class:`HebbianArrays` is a named tuple, so that the NumPy reference and the Numba
+kernels take the same arguments (Numba compiles named tuples of arrays natively).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from hebbian.models import HebbianModel
+
+__all__ = ["P2_NARROW", "P2_WIDE", "UNIFORM", "WEIGHTED", "HebbianArrays", "field_mode", "prepare", "sums_dtype"]
+
+#: Field modes (how the sum over memories is done exactly); see :func:`field_mode`.
+P2_NARROW = 0
+P2_WIDE = 1
+UNIFORM = 2
+WEIGHTED = 3
+
+
+class HebbianArrays(NamedTuple):
+    """Kernel inputs derived from a :class:`~hebbian.models.HebbianModel`.
+
+    Attributes
+    ----------
+    xi_t : (N, K) int8
+        Memories, site-major: a transposed view of ``model.memories`` (no copy).
+    nnz : (K,) int64
+        Non-blank entries per memory, :math:`n_k`.
+    diag : (N,) int64
+        :math:`\\sum_k \\xi_{ki}^2` (the p = 2 self-interaction, in units of ``w / N``).
+    weights : (K,) float64
+    w : float
+        The common weight (equal-weight modes), else 1.0.
+    p : int
+    norm : float
+        ``float(N) ** (p - 1)``.
+    mode : int
+        Field mode.
+    """
+
+    xi_t: np.ndarray
+    nnz: np.ndarray
+    diag: np.ndarray
+    weights: np.ndarray
+    w: float
+    p: int
+    norm: float
+    mode: int
+
+
+def field_mode(*, p: int, uniform: bool, n_memories: int, n_neurons: int) -> int:
+    """Choose how the field's sum over memories is done exactly.
+
+    * ``P2_NARROW`` -- p = 2, equal weights, ``K N < 2**31``: integer sum
+      :math:`\\sum_k \\xi_{ki} M_k` in 32-bit lanes, minus the self-interaction
+      :math:`\\sigma_i\\sum_k\\xi_{ki}^2`;
+    * ``P2_WIDE`` -- the same in 64-bit integers;
+    * ``UNIFORM`` -- any p, equal weights: :math:`\\sum_k \\xi_{ki} g_{p-1}(\\dots)` in
+      64-bit integers;
+    * ``WEIGHTED`` -- general weights: float64 terms added in the order k = 0..K-1.
+
+    Raises
+    ------
+    ValueError
+        When exact integer sums could overflow 64 bits (``K N^(p-1) >= 2**62``).
+    """
+    if not uniform:
+        return WEIGHTED
+    if p == 2:
+        return P2_NARROW if n_memories * n_neurons < 2**31 else P2_WIDE
+    if n_memories * n_neurons ** (p - 1) >= 2**62:
+        raise ValueError(
+            f"exact integer fields need K N^(p-1) < 2**62, got K = {n_memories}, "
+            f"N = {n_neurons}, p = {p}; use smaller sizes or non-uniform weights"
+        )
+    return UNIFORM
+
+
+def prepare(model: HebbianModel) -> HebbianArrays:
+    """Derive the kernel arrays of ``model`` (the memories are not copied)."""
+    xi = model.memories
+    w = model.uniform_weight
+    mode = field_mode(
+        p=model.p, uniform=w is not None, n_memories=model.n_memories, n_neurons=model.n_neurons
+    )
+    return HebbianArrays(
+        xi_t=xi.T,
+        nnz=model.nonzero_counts,
+        diag=np.count_nonzero(xi, axis=0).astype(np.int64),
+        weights=model.weights,
+        w=1.0 if w is None else w,
+        p=model.p,
+        norm=float(model.n_neurons) ** (model.p - 1),
+        mode=mode,
+    )
+
+
+def sums_dtype(n_neurons: int) -> type:
+    """Smallest exact integer type for overlap sums (:math:`|M_k| \\le N`)."""
+    return np.int16 if n_neurons <= np.iinfo(np.int16).max else np.int32

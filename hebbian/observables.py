@@ -1,0 +1,179 @@
+"""Observables of Hebbian and coupling networks, for NumPy arrays.
+
+Conventions (the same in every backend):
+
+* overlap sums :math:`M_k = \\sum_i \\xi_{k i} \\sigma_i` are integers, Mattis overlaps
+  :math:`m_k = M_k / N`;
+* :math:`n_k = \\sum_i \\xi_{k i}^2` counts the non-blank entries of memory ``k``;
+* energies are per spin, :math:`e = E / N`.
+
+The energy of a :class:`~hebbian.models.HebbianModel` is the p-body Hebbian energy with
+all index coincidences removed (sums over distinct sites only),
+
+.. math::
+
+    E(\\sigma) = -\\frac{1}{p N^{p-1}} \\sum_k w_k
+                 \\sum_{i_1 \\ne \\dots \\ne i_p} \\prod_{a=1}^{p} \\xi_{k i_a} \\sigma_{i_a}
+               = -\\frac{1}{p N^{p-1}} \\sum_k w_k\\, g_p(M_k, n_k)
+               \\;\\approx\\; -N \\sum_k w_k \\frac{m_k^p}{p},
+
+where :math:`g_j(S, n)` is the sum over *ordered tuples of distinct sites* of the
+product of ``j`` entries :math:`x_i \\in \\{-1, 0, +1\\}` whose sum is ``S`` and of which
+``n`` are non-zero (:func:`ordered_products`). For p = 2 this is the zero-diagonal
+Hopfield energy :math:`-\\frac{1}{2N}\\sum_{i\\ne j}\\sum_k \\xi_{ki}\\xi_{kj}
+\\sigma_i\\sigma_j = -\\frac{N}{2}\\sum_k m_k^2 + \\frac{1}{2N}\\sum_k n_k` (Amit,
+Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987)); with binary patterns the constant is
+:math:`\\alpha/2` per spin. For p >= 3 the distinct-index sum is the P-spin Hopfield
+Hamiltonian of Gardner, J. Phys. A 20, 3453 (1987) with a prefactor :math:`(p-1)!`
+larger than THEORY.md's :math:`-(N/p!)\\sum_k m_k^p`: weights :math:`w_k = 1/(p-1)!`
+reproduce that normalization exactly.
+
+Because the energy is multilinear in the spins, the local field on site ``i``,
+:math:`E = E_{\\setminus i} - \\sigma_i h_i`, is
+
+.. math::
+
+    h_i = \\frac{1}{N^{p-1}} \\sum_k w_k\\, \\xi_{k i}\\,
+          g_{p-1}\\big(M_k - \\xi_{k i}\\sigma_i,\\; n_k - \\xi_{k i}^2\\big),
+
+which contains no self-interaction, and flipping :math:`\\sigma_i` changes the energy by
+exactly :math:`\\Delta E = 2 \\sigma_i h_i`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "coupling_energy",
+    "edwards_anderson_overlaps",
+    "hebbian_energy",
+    "ordered_products",
+    "overlap_sums",
+]
+
+
+def ordered_products(order, S, n):
+    """Sum of products over ordered tuples of distinct entries of a {-1, 0, +1} vector.
+
+    For a vector ``x`` with :math:`\\sum_i x_i = S` and ``n`` non-zero entries,
+
+    .. math:: g_j = \\sum_{i_1 \\ne \\dots \\ne i_j} x_{i_1} \\cdots x_{i_j}
+              = j!\\, e_j(x),
+
+    with :math:`e_j` the elementary symmetric polynomial. The recursion
+
+    .. math:: g_0 = 1, \\quad g_1 = S, \\quad
+              g_j = S\\, g_{j-1} - (j-1)(n-j+2)\\, g_{j-2}
+
+    follows from extending each ordered (j-1)-tuple by one more distinct site (the
+    second term removes the sites already in the tuple, using :math:`x_i^2 = 1` on the
+    non-zero entries). Examples: :math:`g_2 = S^2 - n`, :math:`g_3 = S^3 - 3nS + 2S`.
+
+    Written with plain arithmetic so that the same function serves NumPy arrays (any
+    integer or float dtype, element-wise) and Numba scalars (it is jit-compiled
+    unchanged in the Numba kernels).
+
+    Parameters
+    ----------
+    order : int
+        ``j >= 0``.
+    S, n : int, float or ndarray
+        Sum and number of non-zero entries.
+
+    Returns
+    -------
+    g : same type as ``S``
+    """
+    if order == 0:
+        return S * 0 + 1
+    g_prev = S * 0 + 1
+    g = S
+    for j in range(2, order + 1):
+        g_next = S * g - (j - 1) * (n - j + 2) * g_prev
+        g_prev = g
+        g = g_next
+    return g
+
+
+def overlap_sums(spins: np.ndarray, memories: np.ndarray) -> np.ndarray:
+    """Exact integer overlap sums :math:`M_k = \\sum_i \\xi_{ki} \\sigma_i`.
+
+    Parameters
+    ----------
+    spins : (..., N) array of {-1, +1}
+    memories : (K, N) array of {-1, 0, +1}
+
+    Returns
+    -------
+    (..., K) ndarray of int64
+    """
+    return np.asarray(spins, dtype=np.int64) @ np.asarray(memories, dtype=np.int64).T
+
+
+def hebbian_energy(
+    sums: np.ndarray, *, nnz: np.ndarray, weights: np.ndarray, p: int, n_neurons: int
+) -> np.ndarray:
+    """Energy per spin of a Hebbian network from its overlap sums (module docstring).
+
+    Parameters
+    ----------
+    sums : (..., K) array
+        Overlap sums :math:`M_k`.
+    nnz : (K,) array
+        Non-zero counts :math:`n_k`.
+    weights : (K,) array
+        Memory weights :math:`w_k`.
+    p : int
+        Interaction order.
+    n_neurons : int
+        ``N``.
+
+    Returns
+    -------
+    (...) ndarray of float64
+        :math:`E/N`, computed in float64 (exact integers up to :math:`2^{53}`).
+    """
+    g = ordered_products(p, np.asarray(sums, dtype=np.float64), np.asarray(nnz, dtype=np.float64))
+    N = float(n_neurons)
+    return -(g @ np.asarray(weights, dtype=np.float64)) / (p * N**p)
+
+
+def coupling_energy(spins: np.ndarray, couplings: np.ndarray) -> np.ndarray:
+    """Energy per spin :math:`-\\frac{1}{2N}\\sum_{i \\ne j} J_{ij}\\sigma_i\\sigma_j`.
+
+    The diagonal never enters the energy (for :math:`\\sigma_i^2 = 1` it is a constant).
+
+    Parameters
+    ----------
+    spins : (..., N) array of {-1, +1}
+    couplings : (N, N) symmetric array
+
+    Returns
+    -------
+    (...) ndarray of float64
+    """
+    s = np.asarray(spins, dtype=np.float64)
+    J = np.asarray(couplings, dtype=np.float64)
+    quad = np.einsum("...i,ij,...j->...", s, J, s)
+    return -0.5 * (quad - np.trace(J)) / J.shape[0]
+
+
+def edwards_anderson_overlaps(spins: np.ndarray) -> np.ndarray:
+    """Overlaps :math:`q_{ab} = \\frac{1}{N}\\sum_i \\sigma^a_i \\sigma^b_i` of all chain pairs.
+
+    Chains must share the disorder (same memories or couplings).
+
+    Parameters
+    ----------
+    spins : (..., C, N) array of {-1, +1}
+
+    Returns
+    -------
+    (..., C (C-1) / 2) ndarray of float64
+        One value per pair ``a < b``, in ``numpy.triu_indices(C, 1)`` order.
+    """
+    s = np.asarray(spins, dtype=np.float64)
+    gram = s @ np.swapaxes(s, -1, -2) / s.shape[-1]
+    a, b = np.triu_indices(s.shape[-2], 1)
+    return gram[..., a, b]

@@ -1,0 +1,1 @@
+"""Replica-symmetric theory: pure functions, vectorised over grids of control parameters."""
