@@ -15,13 +15,17 @@ import numpy as np
 __all__ = ["as_generator", "check_choice", "check_int", "check_real"]
 
 
-def check_int(name: str, value: object, *, minimum: int | None = None, maximum: int | None = None) -> int:
+def check_int(
+    name: str, value: object, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     """Return ``value`` as an ``int`` after checking ``minimum <= value <= maximum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r}")
     value = int(value)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be {_range_text(minimum, maximum, True, True)}, got {value}")
+        raise ValueError(
+            f"{name} must be {_range_text(minimum, maximum, True, True)}, got {value}"
+        )
     return value
 
 
@@ -38,8 +42,12 @@ def check_real(
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     value = float(value)
-    low_bad = minimum is not None and (value < minimum or (value == minimum and not include_minimum))
-    high_bad = maximum is not None and (value > maximum or (value == maximum and not include_maximum))
+    low_bad = minimum is not None and (
+        value < minimum or (value == minimum and not include_minimum)
+    )
+    high_bad = maximum is not None and (
+        value > maximum or (value == maximum and not include_maximum)
+    )
     if math.isnan(value) or low_bad or high_bad:
         allowed = _range_text(minimum, maximum, include_minimum, include_maximum)
         raise ValueError(f"{name} must be {allowed}, got {value:g}")

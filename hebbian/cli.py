@@ -23,8 +23,9 @@ class _HebbianGroup(click.Group):
 
     def main(self, args=None, prog_name=None, **extra):
         try:
-            rv = super().main(args=args, prog_name=prog_name or "hebbian",
-                              standalone_mode=False, **extra)
+            rv = super().main(
+                args=args, prog_name=prog_name or "hebbian", standalone_mode=False, **extra
+            )
         except click.UsageError as exc:
             click.echo(f"hebbian: error: {exc.format_message()}", err=True)
             sys.exit(2)
@@ -53,32 +54,96 @@ def _bad(message: str) -> click.UsageError:
 
 
 @main.command()
-@click.option("--neurons", "n_neurons", type=int, default=1000, show_default=True,
-              help="Number of neurons N (>= 2).")
-@click.option("--alpha", type=float, default=0.1, show_default=True,
-              help="Load alpha = K / N^(p-1) (> 0).")
-@click.option("--p", "p", type=int, default=2, show_default=True,
-              help="Interaction order p (>= 2; 2 is the Hopfield network).")
-@click.option("--temperature", type=float, default=0.0, show_default=True,
-              help="Temperature T (>= 0).")
-@click.option("--cue-noise", type=float, default=0.1, show_default=True,
-              help="Fraction of flipped sites of the cue of memory 0, in [0, 1].")
-@click.option("--dilution", type=float, default=0.0, show_default=True,
-              help="Fraction d of blank pattern entries, in [0, 1).")
-@click.option("--sweeps", "n_sweeps", type=int, default=20, show_default=True,
-              help="Monte Carlo sweeps (>= 1).")
-@click.option("--dynamics", default="auto", show_default=True,
-              help="auto, heat_bath, metropolis, zero_temperature or synchronous.")
-@click.option("--order", "site_order", default="random", show_default=True,
-              help="Site order of a sequential sweep: random or fixed.")
-@click.option("--chains", "n_chains", type=int, default=1, show_default=True,
-              help="Independent chains (cues) on the same patterns (>= 1).")
-@click.option("--seed", type=int, default=None, help="Seed (>= 0) for patterns, cues and dynamics.")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Write the full result (xarray Dataset) to this NetCDF file.")
+@click.option(
+    "--neurons",
+    "n_neurons",
+    type=int,
+    default=1000,
+    show_default=True,
+    help="Number of neurons N (>= 2).",
+)
+@click.option(
+    "--alpha", type=float, default=0.1, show_default=True, help="Load alpha = K / N^(p-1) (> 0)."
+)
+@click.option(
+    "--p",
+    "p",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Interaction order p (>= 2; 2 is the Hopfield network).",
+)
+@click.option(
+    "--temperature", type=float, default=0.0, show_default=True, help="Temperature T (>= 0)."
+)
+@click.option(
+    "--cue-noise",
+    type=float,
+    default=0.1,
+    show_default=True,
+    help="Fraction of flipped sites of the cue of memory 0, in [0, 1].",
+)
+@click.option(
+    "--dilution",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Fraction d of blank pattern entries, in [0, 1).",
+)
+@click.option(
+    "--sweeps",
+    "n_sweeps",
+    type=int,
+    default=20,
+    show_default=True,
+    help="Monte Carlo sweeps (>= 1).",
+)
+@click.option(
+    "--dynamics",
+    default="auto",
+    show_default=True,
+    help="auto, heat_bath, metropolis, zero_temperature or synchronous.",
+)
+@click.option(
+    "--order",
+    "site_order",
+    default="random",
+    show_default=True,
+    help="Site order of a sequential sweep: random or fixed.",
+)
+@click.option(
+    "--chains",
+    "n_chains",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Independent chains (cues) on the same patterns (>= 1).",
+)
+@click.option(
+    "--seed", type=int, default=None, help="Seed (>= 0) for patterns, cues and dynamics."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the full result (xarray Dataset) to this NetCDF file.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-def simulate(n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps, dynamics,
-             site_order, n_chains, seed, out, as_json):
+def simulate(
+    n_neurons,
+    alpha,
+    p,
+    temperature,
+    cue_noise,
+    dilution,
+    n_sweeps,
+    dynamics,
+    site_order,
+    n_chains,
+    seed,
+    out,
+    as_json,
+):
     """Retrieve a memory from a noisy cue and report overlap, energy and convergence.
 
     \b
@@ -95,18 +160,25 @@ def simulate(n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps, dy
     from hebbian.patterns import cue, diluted_patterns, random_patterns
 
     try:
-        _check_simulate_args(n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps,
-                             n_chains, seed)
+        _check_simulate_args(
+            n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps, n_chains, seed
+        )
         name = resolve_dynamics(dynamics, temperature)
         if site_order not in SITE_ORDERS:
-            raise ValueError(f"--order must be one of {', '.join(SITE_ORDERS)}, got {site_order!r}")
+            raise ValueError(
+                f"--order must be one of {', '.join(SITE_ORDERS)}, got {site_order!r}"
+            )
         n_memories = int(round(alpha * float(n_neurons) ** (p - 1)))
         if n_memories < 1:
-            raise ValueError(f"alpha = {alpha:g} stores no memory at N = {n_neurons}, p = {p} "
-                             f"(need alpha N^(p-1) >= 0.5)")
+            raise ValueError(
+                f"alpha = {alpha:g} stores no memory at N = {n_neurons}, p = {p} "
+                f"(need alpha N^(p-1) >= 0.5)"
+            )
         if n_memories * n_neurons > 2**31:
-            raise ValueError(f"K N = {n_memories * n_neurons} pattern entries exceed the limit "
-                             f"2^31; lower --neurons or --alpha")
+            raise ValueError(
+                f"K N = {n_memories * n_neurons} pattern entries exceed the limit "
+                f"2^31; lower --neurons or --alpha"
+            )
         if out is not None:
             check_writable(out)
         rng = np.random.default_rng(seed)
@@ -120,10 +192,24 @@ def simulate(n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps, dy
     from hebbian.montecarlo.engine import simulate as run_simulation
 
     initial = cue(model.memories[0], noise=cue_noise, n_cues=n_chains, seed=rng)
-    ds = run_simulation(model, temperature=temperature, n_sweeps=n_sweeps, n_chains=n_chains,
-                        dynamics=name, site_order=site_order, initial=initial, seed=rng)
-    ds.attrs.update({"cue_noise": cue_noise, "dilution": dilution, "cued_memory": 0,
-                     "seed": "none" if seed is None else seed})
+    ds = run_simulation(
+        model,
+        temperature=temperature,
+        n_sweeps=n_sweeps,
+        n_chains=n_chains,
+        dynamics=name,
+        site_order=site_order,
+        initial=initial,
+        seed=rng,
+    )
+    ds.attrs.update(
+        {
+            "cue_noise": cue_noise,
+            "dilution": dilution,
+            "cued_memory": 0,
+            "seed": "none" if seed is None else seed,
+        }
+    )
     summary = _simulate_summary(ds)
     if out is not None:
         from hebbian.io import write_netcdf
@@ -136,8 +222,9 @@ def simulate(n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps, dy
         click.echo(_simulate_table(summary))
 
 
-def _check_simulate_args(n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps,
-                         n_chains, seed):
+def _check_simulate_args(
+    n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps, n_chains, seed
+):
     from hebbian._validation import check_int, check_real
 
     check_int("--neurons", n_neurons, minimum=2)

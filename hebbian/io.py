@@ -23,8 +23,12 @@ def check_writable(path: str | os.PathLike) -> Path:
         raise ValueError(f"output path {str(p)!r} is a directory; give a file name")
     if not parent.is_dir():
         raise ValueError(f"output folder {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ValueError(f"output folder {str(parent)!r} is not writable")
+    try:  # a real probe: permission bits, read-only mounts and ACLs all count
+        fd, probe = tempfile.mkstemp(prefix=".hebbian-write-check.", dir=parent)
+    except OSError:
+        raise ValueError(f"output folder {str(parent)!r} is not writable") from None
+    os.close(fd)
+    os.remove(probe)
     return p
 
 
@@ -35,7 +39,11 @@ def write_netcdf(dataset, path: str | os.PathLike) -> Path:
     ``path`` when complete; on any error the temporary file is removed.
     """
     p = check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent if str(p.parent) else ".")
+    dataset = dataset.copy()
+    dataset.attrs = {k: _attr_value(v) for k, v in dataset.attrs.items()}
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{p.name}.", suffix=".tmp", dir=p.parent if str(p.parent) else "."
+    )
     os.close(fd)
     try:
         dataset.to_netcdf(tmp, engine="h5netcdf")
@@ -45,3 +53,12 @@ def write_netcdf(dataset, path: str | os.PathLike) -> Path:
             os.remove(tmp)
         raise
     return p
+
+
+def _attr_value(value):
+    """NetCDF attributes hold numbers, strings and arrays: map bool and None onto them."""
+    if isinstance(value, bool):
+        return int(value)
+    if value is None:
+        return "none"
+    return value

@@ -129,7 +129,7 @@ class HebbianModel:
             "n_memories": self.n_memories,
             "p": self.p,
             "alpha": self.alpha,
-            "diluted": bool(np.any(self.memories == 0)),
+            "diluted": int(np.any(self.memories == 0)),
             "uniform_weight": "none" if self.uniform_weight is None else self.uniform_weight,
         }
 

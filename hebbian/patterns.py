@@ -26,9 +26,12 @@ from hebbian._validation import as_generator, check_int, check_real
 __all__ = ["cue", "diluted_patterns", "noisy_examples", "random_patterns"]
 
 
-
 def random_patterns(
-    n_patterns: int, n_neurons: int, *, bias: float = 0.0, seed: int | np.random.Generator | None = None
+    n_patterns: int,
+    n_neurons: int,
+    *,
+    bias: float = 0.0,
+    seed: int | np.random.Generator | None = None,
 ) -> np.ndarray:
     """Draw i.i.d. binary patterns.
 
@@ -48,14 +51,20 @@ def random_patterns(
     """
     K = check_int("n_patterns", n_patterns, minimum=1)
     N = check_int("n_neurons", n_neurons, minimum=1)
-    a = check_real("bias", bias, minimum=-1.0, maximum=1.0, include_minimum=False, include_maximum=False)
+    a = check_real(
+        "bias", bias, minimum=-1.0, maximum=1.0, include_minimum=False, include_maximum=False
+    )
     rng = as_generator(seed)
     plus = rng.random((K, N)) < 0.5 * (1.0 + a)
     return np.where(plus, 1, -1).astype(np.int8)
 
 
 def diluted_patterns(
-    n_patterns: int, n_neurons: int, *, dilution: float, seed: int | np.random.Generator | None = None
+    n_patterns: int,
+    n_neurons: int,
+    *,
+    dilution: float,
+    seed: int | np.random.Generator | None = None,
 ) -> np.ndarray:
     """Draw i.i.d. diluted patterns (multitasking networks).
 

@@ -12,7 +12,16 @@ import numpy as np
 
 from hebbian.models import HebbianModel
 
-__all__ = ["P2_NARROW", "P2_WIDE", "UNIFORM", "WEIGHTED", "HebbianArrays", "field_mode", "prepare", "sums_dtype"]
+__all__ = [
+    "P2_NARROW",
+    "P2_WIDE",
+    "UNIFORM",
+    "WEIGHTED",
+    "HebbianArrays",
+    "field_mode",
+    "prepare",
+    "sums_dtype",
+]
 
 #: Field modes (how the sum over memories is done exactly); see :func:`field_mode`.
 P2_NARROW = 0

@@ -59,7 +59,9 @@ def resolve_dynamics(name: str, temperature: float) -> str:
     if name == "auto":
         return "zero_temperature" if temperature == 0 else "heat_bath"
     if name in ("heat_bath", "metropolis") and temperature == 0:
-        raise ValueError(f"dynamics {name!r} needs temperature > 0; use 'zero_temperature' at T = 0")
+        raise ValueError(
+            f"dynamics {name!r} needs temperature > 0; use 'zero_temperature' at T = 0"
+        )
     if name == "zero_temperature" and temperature != 0:
         raise ValueError(f"dynamics 'zero_temperature' needs temperature = 0, got {temperature:g}")
     return name

@@ -48,7 +48,9 @@ MAX_RECORDED_VALUES = 2**27
 
 def _kernels(backend: str):
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}")
+        raise ValueError(
+            f"backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}"
+        )
     return importlib.import_module(BACKENDS[backend])
 
 
@@ -69,16 +71,22 @@ class MarkovChains:
         Exact overlap sums :math:`M_k = \\sum_i \\xi_{ki}\\sigma_i` (Hebbian models).
     """
 
-    def __init__(self, model: HebbianModel | CouplingModel, spins: np.ndarray, *, backend: str = "numba"):
+    def __init__(
+        self, model: HebbianModel | CouplingModel, spins: np.ndarray, *, backend: str = "numba"
+    ):
         if not isinstance(model, (HebbianModel, CouplingModel)):
-            raise TypeError(f"model must be a HebbianModel or CouplingModel, got {type(model).__name__}")
+            raise TypeError(
+                f"model must be a HebbianModel or CouplingModel, got {type(model).__name__}"
+            )
         self.model = model
         self.backend = backend
         self._kernels = _kernels(backend)
         s = np.array(spins, dtype=np.int8, ndmin=2, copy=True, order="C")
         N = model.n_neurons
         if s.ndim != 2 or s.shape[1] != N:
-            raise ValueError(f"initial spins must have shape (C, {N}) or ({N},), got {np.shape(spins)}")
+            raise ValueError(
+                f"initial spins must have shape (C, {N}) or ({N},), got {np.shape(spins)}"
+            )
         if not np.all(np.abs(s) == 1):
             raise ValueError("initial spins must be in {-1, +1}")
         self.spins = s
@@ -94,13 +102,17 @@ class MarkovChains:
         """Number of chains ``C``."""
         return int(self.spins.shape[0])
 
-    def sweep(self, *, beta: float, dynamics: int, uniforms: np.ndarray, order: np.ndarray) -> np.ndarray:
+    def sweep(
+        self, *, beta: float, dynamics: int, uniforms: np.ndarray, order: np.ndarray
+    ) -> np.ndarray:
         """Advance every chain by one sweep; return the flips per chain, (C,) int64."""
         k = self._kernels
         if self._arrays is not None:
             if dynamics == SYNCHRONOUS:
                 return k.hebbian_synchronous(self.spins, self.sums, self._arrays, beta, uniforms)
-            return k.hebbian_sweep(self.spins, self.sums, self._arrays, beta, dynamics, order, uniforms)
+            return k.hebbian_sweep(
+                self.spins, self.sums, self._arrays, beta, dynamics, order, uniforms
+            )
         J = self.model.couplings
         if dynamics == SYNCHRONOUS:
             return k.coupling_synchronous(self.spins, J, beta, uniforms)
@@ -210,19 +222,35 @@ def simulate(
     if initial is None:
         initial = random_spins(rng, C, N)
     else:
-        initial = np.broadcast_to(np.asarray(initial), (C, N)) if np.ndim(initial) == 1 else initial
+        initial = (
+            np.broadcast_to(np.asarray(initial), (C, N)) if np.ndim(initial) == 1 else initial
+        )
         if np.shape(initial)[0] != C:
             raise ValueError(f"initial has {np.shape(initial)[0]} rows but n_chains = {C}")
     chains = MarkovChains(model, initial, backend=backend)
     start = time.perf_counter()
-    trace = _run(chains, rng, temperature=T, dynamics=DYNAMICS[name], site_order=site_order,
-                 n_burn=n_burn, n_sweeps=n_sweeps, every=every)
+    trace = _run(
+        chains,
+        rng,
+        temperature=T,
+        dynamics=DYNAMICS[name],
+        site_order=site_order,
+        n_burn=n_burn,
+        n_sweeps=n_sweeps,
+        every=every,
+    )
     wall = time.perf_counter() - start
     from hebbian.montecarlo.results import build_dataset
 
     settings = {
-        "temperature": T, "dynamics": name, "site_order": site_order, "n_sweeps": n_sweeps,
-        "n_burn": n_burn, "n_chains": C, "measure_every": every, "backend": backend,
+        "temperature": T,
+        "dynamics": name,
+        "site_order": site_order,
+        "n_sweeps": n_sweeps,
+        "n_burn": n_burn,
+        "n_chains": C,
+        "measure_every": every,
+        "backend": backend,
         "seed": seed if isinstance(seed, int) else ("none" if seed is None else "generator"),
         "wall_time_s": wall,
     }
@@ -239,10 +267,17 @@ def _run(chains: MarkovChains, rng, *, temperature, dynamics, site_order, n_burn
     flips = np.zeros((total, C), dtype=np.int64)
     times, ms, energies, qs = [], [], [], []
     for sweep in range(1, total + 1):
-        draws = draw_sweep(rng, n_chains=C, n_neurons=N, site_order=order_kind,
-                           needs_uniforms=needs_uniforms, fixed_order=fixed)
-        flips[sweep - 1] = chains.sweep(beta=beta, dynamics=dynamics, uniforms=draws.uniforms,
-                                        order=draws.order)
+        draws = draw_sweep(
+            rng,
+            n_chains=C,
+            n_neurons=N,
+            site_order=order_kind,
+            needs_uniforms=needs_uniforms,
+            fixed_order=fixed,
+        )
+        flips[sweep - 1] = chains.sweep(
+            beta=beta, dynamics=dynamics, uniforms=draws.uniforms, order=draws.order
+        )
         if sweep > n_burn and (sweep - n_burn) % every == 0:
             times.append(sweep)
             ms.append(chains.overlaps())

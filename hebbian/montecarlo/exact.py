@@ -36,13 +36,14 @@ class ExactAverages:
     ----------
     temperature : float
     log_z : float
-        :math:`\\ln Z` (``-inf`` convention not used; at T = 0 it is ``nan``).
+        :math:`\\ln Z` (``nan`` at T = 0).
     energy : float
         :math:`\\langle E \\rangle / N`.
     energy2 : float
         :math:`\\langle (E/N)^2 \\rangle`.
     m, m2, abs_m : (K,) ndarray
-        :math:`\\langle m_k\\rangle`, :math:`\\langle m_k^2\\rangle`, :math:`\\langle |m_k|\\rangle`.
+        :math:`\\langle m_k\\rangle`, :math:`\\langle m_k^2\\rangle`,
+        :math:`\\langle |m_k|\\rangle`.
     """
 
     temperature: float
@@ -71,8 +72,13 @@ def enumerate_states(n_neurons: int, start: int = 0, stop: int | None = None) ->
 def _energies_and_overlaps(model, states):
     if isinstance(model, HebbianModel):
         sums = overlap_sums(states, model.memories)
-        e = hebbian_energy(sums, nnz=model.nonzero_counts, weights=model.weights, p=model.p,
-                           n_neurons=model.n_neurons)
+        e = hebbian_energy(
+            sums,
+            nnz=model.nonzero_counts,
+            weights=model.weights,
+            p=model.p,
+            n_neurons=model.n_neurons,
+        )
         return e, sums / model.n_neurons
     e = coupling_energy(states, model.couplings)
     if model.memories is None:
@@ -102,8 +108,9 @@ def exact_averages(
     T = check_real("temperature", temperature, minimum=0.0)
     n_states = 2**N
     blocks = [(a, min(a + chunk, n_states)) for a in range(0, n_states, chunk)]
-    e_min = min(float(_energies_and_overlaps(model, enumerate_states(N, a, b))[0].min())
-                for a, b in blocks)
+    e_min = min(
+        float(_energies_and_overlaps(model, enumerate_states(N, a, b))[0].min()) for a, b in blocks
+    )
     K = model.n_memories
     acc = {"z": 0.0, "e": 0.0, "e2": 0.0, "m": np.zeros(K), "m2": np.zeros(K), "abs": np.zeros(K)}
     for a, b in blocks:

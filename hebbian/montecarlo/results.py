@@ -36,11 +36,19 @@ def sweeps_to_fixed_point(flips: np.ndarray) -> np.ndarray:
 def _estimate_vars(name: str, est: Estimate, dims: tuple[str, ...], long_name: str) -> dict:
     return {
         f"{name}_mean": (dims, est.mean, {"long_name": f"mean of {long_name}", "units": "1"}),
-        f"{name}_stderr": (dims, est.stderr,
-                           {"long_name": f"standard error of {long_name} (Sokal)", "units": "1"}),
-        f"{name}_tau": (dims, est.tau_int,
-                        {"long_name": f"integrated autocorrelation time of {long_name}",
-                         "units": "measurements"}),
+        f"{name}_stderr": (
+            dims,
+            est.stderr,
+            {"long_name": f"standard error of {long_name} (Sokal)", "units": "1"},
+        ),
+        f"{name}_tau": (
+            dims,
+            est.tau_int,
+            {
+                "long_name": f"integrated autocorrelation time of {long_name}",
+                "units": "measurements",
+            },
+        ),
     }
 
 
@@ -68,25 +76,45 @@ def build_dataset(chains, trace, *, model_attrs: dict, settings: dict) -> xr.Dat
     T = settings["temperature"]
     to_fixed = sweeps_to_fixed_point(trace.flips) if T == 0 else np.full(C, np.nan)
     data = {
-        "m": (("time", "chain", "memory"), trace.m,
-              {"long_name": "Mattis overlap $m_k$", "units": "1"}),
-        "energy": (("time", "chain"), trace.energy,
-                   {"long_name": "energy per spin $E/N$", "units": "1"}),
-        "q": (("time", "pair"), trace.q,
-              {"long_name": "Edwards-Anderson overlap $q_{ab}$ between chains", "units": "1"}),
-        "flips": (("sweep", "chain"), trace.flips,
-                  {"long_name": "spins flipped in the sweep", "units": "1"}),
-        "spins": (("chain", "neuron"), chains.spins.copy(),
-                  {"long_name": "final spins $\\sigma_i$", "units": "1"}),
-        "sweeps_to_fixed_point": (("chain",), to_fixed,
-                                  {"long_name": "sweeps before the first sweep without a flip "
-                                                "(NaN: none, or T > 0)", "units": "sweeps"}),
+        "m": (
+            ("time", "chain", "memory"),
+            trace.m,
+            {"long_name": "Mattis overlap $m_k$", "units": "1"},
+        ),
+        "energy": (
+            ("time", "chain"),
+            trace.energy,
+            {"long_name": "energy per spin $E/N$", "units": "1"},
+        ),
+        "q": (
+            ("time", "pair"),
+            trace.q,
+            {"long_name": "Edwards-Anderson overlap $q_{ab}$ between chains", "units": "1"},
+        ),
+        "flips": (
+            ("sweep", "chain"),
+            trace.flips,
+            {"long_name": "spins flipped in the sweep", "units": "1"},
+        ),
+        "spins": (
+            ("chain", "neuron"),
+            chains.spins.copy(),
+            {"long_name": "final spins $\\sigma_i$", "units": "1"},
+        ),
+        "sweeps_to_fixed_point": (
+            ("chain",),
+            to_fixed,
+            {
+                "long_name": "sweeps before the first sweep without a flip (NaN: none, or T > 0)",
+                "units": "sweeps",
+            },
+        ),
     }
     data.update(_estimate_vars("m", m_est, ("memory",), "$m_k$"))
     data.update(_estimate_vars("m2", m2_est, ("memory",), "$m_k^2$"))
     data.update(_estimate_vars("abs_m", abs_est, ("memory",), "$|m_k|$"))
     for name, est, ln in (("energy", e_est, "$E/N$"), ("q", q_est, "$q$")):
-        for key, (dims, value, attrs) in _estimate_vars(name, est, ("memory",), ln).items():
+        for key, (_, value, attrs) in _estimate_vars(name, est, ("memory",), ln).items():
             data[key] = ((), float(np.asarray(value).reshape(-1)[0]), attrs)
     a, b = np.triu_indices(C, 1)
     coords = {
