@@ -69,11 +69,10 @@ def test_ordered_products_closed_forms():
     assert ordered_products(6, 5, 5) == 0
 
 
-def test_memories_stored_once_column_major():
+def test_memories_int8_read_only():
     xi = random_patterns(4, 30, seed=0)
     model = HebbianModel(xi)
     assert model.memories.dtype == np.int8
-    assert model.memories.T.flags.c_contiguous
     assert not model.memories.flags.writeable
     assert model.alpha == pytest.approx(4 / 30)
     assert HebbianModel(random_patterns(90, 30, seed=0), p=3).alpha == pytest.approx(0.1)
@@ -109,3 +108,15 @@ def test_coupling_model_validation_and_diagonal():
 def test_edwards_anderson_pairs():
     s = np.array([[1, 1, 1, 1], [1, 1, -1, -1], [-1, -1, -1, -1]])
     np.testing.assert_allclose(edwards_anderson_overlaps(s), [0.0, -1.0, 0.0])
+
+
+def test_padded_storage_is_the_only_copy():
+    from hebbian.models import MEMORY_PADDING
+
+    xi = random_patterns(70, 33, seed=0)
+    model = HebbianModel(xi)
+    block = model.site_major
+    assert block.shape == (33, 128) and MEMORY_PADDING == 64
+    assert block.flags.c_contiguous and not block.flags.writeable
+    assert np.shares_memory(model.memories, block)
+    assert np.array_equal(model.memories, xi) and not block[:, 70:].any()

@@ -35,13 +35,15 @@ class HebbianArrays(NamedTuple):
 
     Attributes
     ----------
-    xi_t : (N, K) int8
-        Memories, site-major: a transposed view of ``model.memories`` (no copy).
-    nnz : (K,) int64
-        Non-blank entries per memory, :math:`n_k`.
+    xi_t : (N, K_pad) int8
+        Memories, site-major: ``model.site_major`` (no copy); the padding columns
+        ``k >= K`` are zero, so they add nothing to any field or overlap sum.
+    nnz : (K_pad,) int64
+        Non-blank entries per memory, :math:`n_k` (0 for padding).
     diag : (N,) int64
         :math:`\\sum_k \\xi_{ki}^2` (the p = 2 self-interaction, in units of ``w / N``).
-    weights : (K,) float64
+    weights : (K_pad,) float64
+        Weights (0 for padding).
     w : float
         The common weight (equal-weight modes), else 1.0.
     p : int
@@ -91,16 +93,17 @@ def field_mode(*, p: int, uniform: bool, n_memories: int, n_neurons: int) -> int
 
 def prepare(model: HebbianModel) -> HebbianArrays:
     """Derive the kernel arrays of ``model`` (the memories are not copied)."""
-    xi = model.memories
+    xi_t = model.site_major
+    K, k_pad = model.n_memories, xi_t.shape[1]
     w = model.uniform_weight
     mode = field_mode(
         p=model.p, uniform=w is not None, n_memories=model.n_memories, n_neurons=model.n_neurons
     )
     return HebbianArrays(
-        xi_t=xi.T,
-        nnz=model.nonzero_counts,
-        diag=np.count_nonzero(xi, axis=0).astype(np.int64),
-        weights=model.weights,
+        xi_t=xi_t,
+        nnz=np.pad(model.nonzero_counts, (0, k_pad - K)),
+        diag=np.count_nonzero(xi_t, axis=1).astype(np.int64),
+        weights=np.pad(model.weights, (0, k_pad - K)),
         w=1.0 if w is None else w,
         p=model.p,
         norm=float(model.n_neurons) ** (model.p - 1),
@@ -111,3 +114,10 @@ def prepare(model: HebbianModel) -> HebbianArrays:
 def sums_dtype(n_neurons: int) -> type:
     """Smallest exact integer type for overlap sums (:math:`|M_k| \\le N`)."""
     return np.int16 if n_neurons <= np.iinfo(np.int16).max else np.int32
+
+
+def initial_sums(arrays: HebbianArrays, spins: np.ndarray) -> np.ndarray:
+    """Exact overlap sums of ``spins`` (C, N) over all (padded) memories, (C, K_pad)."""
+    N = arrays.xi_t.shape[0]
+    exact = np.asarray(spins, dtype=np.int64) @ arrays.xi_t.astype(np.int64)
+    return exact.astype(sums_dtype(N))

@@ -3,7 +3,7 @@
 =====================  ==========================================================
 name                   update of the visited site ``i`` (field :math:`h_i`)
 =====================  ==========================================================
-``heat_bath``          sequential Glauber: :math:`P(\\sigma_i=+1)=\\frac12(1+\\tanh\\beta h_i)`
+``heat_bath``          sequential Glauber: :math:`P(\\sigma_i=+1)=1/(1+e^{-2\\beta h_i})`
 ``metropolis``         sequential Metropolis: flip with :math:`\\min(1, e^{-2\\beta\\sigma_i h_i})`
 ``zero_temperature``   sequential :math:`\\sigma_i = \\operatorname{sign} h_i` (kept if 0)
 ``synchronous``        Little dynamics: all sites at once from the previous state,
@@ -72,7 +72,13 @@ def new_spin(s_i, h, beta, u, dynamics):
 
     Shared by the reference kernels (called as Python) and the Numba kernels (compiled
     unchanged), so that the update rule is written once; :mod:`math` gives the C
-    library's ``tanh`` and ``exp`` in both.
+    library's ``exp`` in both.
+
+    * heat bath: :math:`\\sigma_i = +1` iff :math:`u < 1/(1 + e^{-2\\beta h})`
+      (:math:`= \\frac12(1 + \\tanh\\beta h)`);
+    * Metropolis: flip iff :math:`\\Delta E = 2\\sigma_i h \\le 0` or
+      :math:`u < e^{-\\beta\\Delta E}`;
+    * zero temperature: :math:`\\sigma_i = \\operatorname{sign} h`, unchanged at ``h = 0``.
 
     Parameters
     ----------
@@ -93,13 +99,18 @@ def new_spin(s_i, h, beta, u, dynamics):
         The new spin, +-1.
     """
     if dynamics == ZERO_TEMPERATURE:
-        if h > 0.0:
-            return 1
-        if h < 0.0:
-            return -1
+        # sign(h), kept when h = 0; written as "flip iff s_i h < 0", a branch that is
+        # well predicted near a fixed point
+        if s_i * h < 0.0:
+            return -s_i
         return s_i
     if dynamics == HEAT_BATH:
-        if u < 0.5 * (1.0 + math.tanh(beta * h)):
+        # P(+1) = (1 + tanh(beta h)) / 2 = 1 / (1 + exp(-2 beta h)); exp is 3x cheaper
+        # than tanh, and the cut at 700 keeps Python's math.exp from overflowing
+        x = -2.0 * beta * h
+        if x > 700.0:
+            return -1
+        if u < 1.0 / (1.0 + math.exp(x)):
             return 1
         return -1
     if dynamics == METROPOLIS:

@@ -24,7 +24,7 @@ import numpy as np
 
 from hebbian._validation import as_generator, check_int, check_real
 from hebbian.models import CouplingModel, HebbianModel
-from hebbian.montecarlo.arrays import prepare, sums_dtype
+from hebbian.montecarlo.arrays import initial_sums, prepare
 from hebbian.montecarlo.draws import SITE_ORDERS, draw_sweep, random_spins
 from hebbian.montecarlo.dynamics import DYNAMICS, SYNCHRONOUS, resolve_dynamics
 from hebbian.observables import (
@@ -68,7 +68,8 @@ class MarkovChains:
     ----------
     spins : (C, N) ndarray of int8
     sums : (C, K) ndarray of int, or None
-        Exact overlap sums :math:`M_k = \\sum_i \\xi_{ki}\\sigma_i` (Hebbian models).
+        Exact overlap sums :math:`M_k = \\sum_i \\xi_{ki}\\sigma_i` (Hebbian models): a
+        view of the kernels' padded (C, K_pad) array.
     """
 
     def __init__(
@@ -92,10 +93,11 @@ class MarkovChains:
         self.spins = s
         if isinstance(model, HebbianModel):
             self._arrays = prepare(model)
-            self.sums = overlap_sums(s, model.memories).astype(sums_dtype(N))
+            self._padded_sums = initial_sums(self._arrays, s)
+            self.sums = self._padded_sums[:, : model.n_memories]
         else:
             self._arrays = None
-            self.sums = None
+            self._padded_sums = self.sums = None
 
     @property
     def n_chains(self) -> int:
@@ -109,9 +111,11 @@ class MarkovChains:
         k = self._kernels
         if self._arrays is not None:
             if dynamics == SYNCHRONOUS:
-                return k.hebbian_synchronous(self.spins, self.sums, self._arrays, beta, uniforms)
+                return k.hebbian_synchronous(
+                    self.spins, self._padded_sums, self._arrays, beta, uniforms
+                )
             return k.hebbian_sweep(
-                self.spins, self.sums, self._arrays, beta, dynamics, order, uniforms
+                self.spins, self._padded_sums, self._arrays, beta, dynamics, order, uniforms
             )
         J = self.model.couplings
         if dynamics == SYNCHRONOUS:
