@@ -173,7 +173,11 @@ def edwards_anderson_overlaps(spins: np.ndarray) -> np.ndarray:
     (..., C (C-1) / 2) ndarray of float64
         One value per pair ``a < b``, in ``numpy.triu_indices(C, 1)`` order.
     """
-    s = np.asarray(spins, dtype=np.float64)
-    gram = s @ np.swapaxes(s, -1, -2) / s.shape[-1]
-    a, b = np.triu_indices(s.shape[-2], 1)
-    return gram[..., a, b]
+    spins = np.asarray(spins)
+    C, N = spins.shape[-2:]
+    a, b = np.triu_indices(C, 1)
+    if C < 2:
+        return np.zeros(spins.shape[:-2] + (0,))
+    s = spins.astype(np.float32)  # exact: the sums are integers below 2**24
+    gram = s @ np.swapaxes(s, -1, -2)
+    return gram[..., a, b].astype(np.float64) / N

@@ -86,3 +86,22 @@ def test_stored_patterns_are_fixed_points_at_low_load():
         beta=np.inf, dynamics=ZERO_TEMPERATURE, uniforms=d.uniforms, order=d.order
     )
     assert np.all(flips == 0)
+
+
+def test_permutations_from_uniforms_is_fisher_yates():
+    from hebbian.montecarlo._permute import permutations_from_uniforms
+
+    rng = np.random.default_rng(3)
+    u = rng.random((4, 57))
+    got = permutations_from_uniforms(u)
+    for c in range(4):
+        expected = list(range(57))
+        for t in range(56, 0, -1):
+            j = int(u[c, t] * (t + 1))
+            expected[t], expected[j] = expected[j], expected[t]
+        assert got[c].tolist() == expected
+    # uniform over positions: each site visits each position ~ equally often
+    counts = np.zeros((5, 5))
+    for row in permutations_from_uniforms(rng.random((20000, 5))):
+        counts[np.arange(5), row] += 1
+    assert np.all(np.abs(counts - 4000) < 4 * np.sqrt(4000 * 0.8))

@@ -7,13 +7,16 @@ spins, which the parity tests check exactly.
 One sweep of ``C`` chains of ``N`` spins consumes
 
 * ``order`` -- (C, N) int32: the sites in the order they are visited (a random
-  permutation per chain and sweep, or ``0 .. N-1`` for the fixed order);
+  permutation per chain and sweep, or ``0 .. N-1`` for the fixed order); a random
+  permutation is built from ``N`` uniforms per chain by Fisher-Yates
+  (:mod:`hebbian.montecarlo._permute`);
 * ``uniforms`` -- (C, N) float64 in [0, 1): one uniform per visit (heat-bath and
   Metropolis read the one of the visit; the synchronous schedule reads the one of each
   site); shape (C, 0) for zero-temperature dynamics, which consumes none.
 
-Draw order from the generator, per sweep: the permutations (if random), then the
-uniforms. Changing this order changes every chain, so it is part of the contract.
+Draw order from the generator, per sweep: the (C, N) uniforms of the permutations (if
+random), then the (C, N) uniforms of the updates. Changing this order changes every
+chain, so it is part of the contract.
 """
 
 from __future__ import annotations
@@ -73,8 +76,9 @@ def draw_sweep(
     check_choice("site_order", site_order, SITE_ORDERS)
     shape = (n_chains, n_neurons)
     if site_order == "random":
-        order = np.tile(np.arange(n_neurons, dtype=np.int32), (n_chains, 1))
-        rng.permuted(order, axis=1, out=order)
+        from hebbian.montecarlo._permute import permutations_from_uniforms
+
+        order = permutations_from_uniforms(rng.random(shape))
     elif fixed_order is not None:
         order = fixed_order
     else:

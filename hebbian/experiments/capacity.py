@@ -1,0 +1,309 @@
+"""Storage capacity of the Hopfield network at T = 0: final overlap against the load.
+
+Protocol (the simulations summarised by Amit, Gutfreund, Sompolinsky, Ann. Phys. 173,
+30 (1987) and Amit, *Modeling Brain Function* (1989), ch. 6): for each size ``N``, load
+``alpha = K/N`` and disorder sample, store ``K`` random patterns (zero-diagonal Hebb
+rule), start ``n_chains`` chains exactly at patterns ``0 .. n_chains-1`` and run
+zero-temperature sequential dynamics (random site order) for ``n_sweeps`` sweeps; record
+each chain's final overlap with its own pattern.
+
+Derived quantities: the mean final overlap with its error over disorder samples; the
+fraction of successful retrievals (final ``m >= threshold``); the finite-size capacity
+``alpha_c(N)``, where that fraction crosses 1/2 (linear interpolation on the grid),
+with a bootstrap error over samples; and its extrapolation to large ``N`` with the
+finite-size ansatz :math:`\\alpha_c(N) = \\alpha_c(\\infty) + b N^{-1/2}` (weighted least
+squares; a common empirical form, assumed here rather than derived). Theory overlay:
+the RS T = 0 retrieval overlap
+(:func:`hebbian.theory.hopfield.zero_temperature_retrieval`), which ends at
+``alpha_c = 0.137905``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from hebbian.experiments.config import ConfigError
+from hebbian.experiments.registry import ExperimentKind, Param, register
+from hebbian.models import HebbianModel
+from hebbian.montecarlo.engine import simulate
+from hebbian.patterns import random_patterns
+
+__all__ = ["HopfieldCapacity", "crossing_load", "extrapolate_capacity"]
+
+
+def extrapolate_capacity(n_neurons, alpha_c, alpha_c_err) -> tuple[float, float, float]:
+    """Fit :math:`\\alpha_c(N) = \\alpha_c(\\infty) + b N^{-1/2}` by weighted least squares.
+
+    Returns
+    -------
+    alpha_inf, alpha_inf_err, slope : float
+        NaN when fewer than two sizes have a finite estimate. Errors of zero are
+        floored at 1e-4 (the grid resolution makes smaller bootstrap errors unreliable).
+    """
+    x = np.asarray(n_neurons, dtype=float) ** -0.5
+    y = np.asarray(alpha_c, dtype=float)
+    sigma = np.maximum(np.nan_to_num(np.asarray(alpha_c_err, dtype=float), nan=1.0), 1e-4)
+    ok = np.isfinite(y)
+    if ok.sum() < 2:
+        return float("nan"), float("nan"), float("nan")
+    A = np.stack([np.ones(ok.sum()), x[ok]], axis=1) / sigma[ok, None]
+    coef, *_ = np.linalg.lstsq(A, y[ok] / sigma[ok], rcond=None)
+    cov = np.linalg.inv(A.T @ A)
+    return float(coef[0]), float(np.sqrt(cov[0, 0])), float(coef[1])
+
+
+def crossing_load(alphas: np.ndarray, fraction: np.ndarray, level: float = 0.5) -> float:
+    """First load where ``fraction`` falls below ``level`` (linear interpolation).
+
+    NaN when the fraction never falls below the level; the first grid value when it
+    starts below.
+    """
+    below = np.nonzero(fraction < level)[0]
+    if below.size == 0:
+        return float("nan")
+    j = int(below[0])
+    if j == 0:
+        return float(alphas[0])
+    a0, a1, f0, f1 = alphas[j - 1], alphas[j], fraction[j - 1], fraction[j]
+    return float(a0 + (f0 - level) * (a1 - a0) / (f0 - f1))
+
+
+@register
+class HopfieldCapacity(ExperimentKind):
+    """Final overlap at T = 0 against the load, for several sizes (module docstring)."""
+
+    name = "hopfield_capacity"
+    description = "Hopfield T = 0 retrieval overlap vs load for several N, with RS theory"
+    parameters = {
+        "n_neurons": Param("ints", "network sizes N", minimum=10, maximum=200_000),
+        "alpha": Param("floats", "loads alpha = K/N", minimum=0.0, maximum=2.0),
+        "n_samples": Param("int", "disorder samples per (N, alpha)", minimum=1),
+        "n_chains": Param("int", "patterns tested per sample", minimum=1, default=4),
+        "n_sweeps": Param("int", "zero-temperature sweeps", minimum=1, default=40),
+        "threshold": Param(
+            "float",
+            "retrieval success: final m >= threshold",
+            minimum=0.0,
+            maximum=1.0,
+            default=0.9,
+        ),
+        "reference_alpha": Param(
+            "float", "load of the reported low-load overlap", minimum=0.0, maximum=2.0, default=0.1
+        ),
+        "n_bootstrap": Param("int", "bootstrap resamples for alpha_c(N)", minimum=10, default=400),
+    }
+    obtained_quantities = ("alpha_c", "alpha_c_largest_N", "m_at_reference_alpha")
+
+    def check(self, params, *, where):
+        for N in params["n_neurons"]:
+            k_min = min(round(a * N) for a in params["alpha"])
+            if k_min < params["n_chains"]:
+                raise ConfigError(
+                    f"{where} alpha = {min(params['alpha']):g} at N = {N} stores {k_min} "
+                    f"patterns, fewer than n_chains = {params['n_chains']}"
+                )
+        if not any(abs(a - params["reference_alpha"]) < 1e-9 for a in params["alpha"]):
+            raise ConfigError(
+                f"{where} reference_alpha = {params['reference_alpha']:g} must be "
+                f"one of the alpha values"
+            )
+
+    def points(self, params):
+        return [
+            {"n_neurons": N, "alpha": a, "sample": s}
+            for N in params["n_neurons"]
+            for a in params["alpha"]
+            for s in range(params["n_samples"])
+        ]
+
+    def run_point(self, params, point, rng):
+        N, C = point["n_neurons"], params["n_chains"]
+        K = max(round(point["alpha"] * N), C)
+        model = HebbianModel(random_patterns(K, N, seed=rng))
+        ds = simulate(
+            model,
+            temperature=0.0,
+            n_sweeps=params["n_sweeps"],
+            n_chains=C,
+            initial=model.memories[:C],
+            seed=rng,
+            measure_every=params["n_sweeps"],
+        )
+        final = ds.m.isel(time=-1).values  # (chain, memory)
+        return {"m": final[np.arange(C), np.arange(C)], "sweeps": ds.sweeps_to_fixed_point.values}
+
+    def assemble(self, params, points, results):
+        from hebbian.theory.hopfield import zero_temperature_retrieval
+
+        Ns, alphas = params["n_neurons"], params["alpha"]
+        shape = (len(Ns), len(alphas), params["n_samples"], params["n_chains"])
+        m = np.array([r["m"] for r in results]).reshape(shape)
+        sweeps = np.array([r["sweeps"] for r in results]).reshape(shape)
+        per_sample = m.mean(axis=3)
+        success = (m >= params["threshold"]).mean(axis=3)  # (N, alpha, sample)
+        n_s = params["n_samples"]
+        a = np.array(alphas)
+        boot_rng = np.random.default_rng(0)
+        ac, ac_err = [], []
+        for i in range(len(Ns)):
+            ac.append(crossing_load(a, success[i].mean(axis=1)))
+            draws = boot_rng.integers(0, n_s, size=(params["n_bootstrap"], n_s))
+            boot = [crossing_load(a, success[i][:, d].mean(axis=1)) for d in draws]
+            ac_err.append(float(np.nanstd(boot)) if np.isfinite(boot).any() else np.nan)
+        a_inf, a_inf_err, slope = extrapolate_capacity(Ns, ac, ac_err)
+        theory = zero_temperature_retrieval(a)
+        stderr = (
+            per_sample.std(axis=2, ddof=1) / np.sqrt(n_s)
+            if n_s > 1
+            else np.full(per_sample.shape[:2], np.nan)
+        )
+        coords = {
+            "n_neurons": ("n_neurons", Ns, {"long_name": "$N$", "units": "1"}),
+            "alpha": ("alpha", alphas, {"long_name": r"load $\alpha = K/N$", "units": "1"}),
+            "sample": np.arange(n_s),
+            "chain": np.arange(params["n_chains"]),
+        }
+        ds = xr.Dataset(
+            {
+                "m_final": (
+                    ("n_neurons", "alpha", "sample", "chain"),
+                    m,
+                    {"long_name": "final overlap with the initial pattern", "units": "1"},
+                ),
+                "sweeps_to_fixed_point": (
+                    ("n_neurons", "alpha", "sample", "chain"),
+                    sweeps,
+                    {"long_name": "sweeps to a fixed point", "units": "sweeps"},
+                ),
+                "m": (
+                    ("n_neurons", "alpha"),
+                    per_sample.mean(axis=2),
+                    {"long_name": "mean final overlap $m$", "units": "1"},
+                ),
+                "m_stderr": (
+                    ("n_neurons", "alpha"),
+                    stderr,
+                    {"long_name": "standard error of $m$ over disorder samples", "units": "1"},
+                ),
+                "success": (
+                    ("n_neurons", "alpha"),
+                    success.mean(axis=2),
+                    {"long_name": f"fraction with final m >= {params['threshold']}", "units": "1"},
+                ),
+                "alpha_c_N": (
+                    ("n_neurons",),
+                    np.array(ac),
+                    {"long_name": r"finite-size capacity $\alpha_c(N)$", "units": "1"},
+                ),
+                "alpha_c_N_err": (
+                    ("n_neurons",),
+                    np.array(ac_err),
+                    {"long_name": r"bootstrap error of $\alpha_c(N)$", "units": "1"},
+                ),
+                "m_rs": (
+                    ("alpha",),
+                    theory.m,
+                    {"long_name": "RS retrieval overlap at T = 0 (AGS 1987)", "units": "1"},
+                ),
+                "alpha_c_inf": (
+                    (),
+                    a_inf,
+                    {"long_name": r"extrapolated $\alpha_c(\infty)$", "units": "1"},
+                ),
+                "alpha_c_inf_err": (
+                    (),
+                    a_inf_err,
+                    {"long_name": r"error of $\alpha_c(\infty)$", "units": "1"},
+                ),
+                "alpha_c_slope": (
+                    (),
+                    slope,
+                    {
+                        "long_name": r"slope $b$ of $\alpha_c(N)$ in "
+                        r"$N^{-1/2}$",
+                        "units": "1",
+                    },
+                ),
+            },
+            coords=coords,
+        )
+        return ds
+
+    def obtained(self, ds):
+        import json
+
+        params = json.loads(ds.attrs["parameters"])
+        largest = ds.n_neurons.values.max()
+        return {
+            "alpha_c": float(ds.alpha_c_inf),
+            "alpha_c_largest_N": float(ds.alpha_c_N.sel(n_neurons=largest)),
+            "m_at_reference_alpha": float(
+                ds.m.sel(n_neurons=largest, alpha=params["reference_alpha"], method="nearest")
+            ),
+        }
+
+    def plot(self, ds, ax=None):
+        import matplotlib.pyplot as plt
+
+        from hebbian.theory.hopfield import critical_capacity, zero_temperature_retrieval
+
+        side = None
+        if ax is None:
+            _, (ax, side) = plt.subplots(
+                1, 2, figsize=(9.6, 4.4), gridspec_kw={"width_ratios": [2.6, 1]}
+            )
+        cmap = plt.get_cmap("viridis")
+        Ns = ds.n_neurons.values
+        for i, N in enumerate(Ns):
+            sub = ds.sel(n_neurons=N)
+            ac, err = float(sub.alpha_c_N), float(sub.alpha_c_N_err)
+            ax.errorbar(
+                sub.alpha,
+                sub.m,
+                yerr=sub.m_stderr,
+                marker="o",
+                ms=3.5,
+                capsize=2,
+                lw=1,
+                color=cmap(0.85 * i / max(len(Ns) - 1, 1)),
+                label=rf"MC $N={N}$, $\alpha_c(N)={ac:.3f}\pm{err:.3f}$",
+            )
+        dense = np.linspace(0.0, float(ds.alpha.max()), 400)
+        th = zero_temperature_retrieval(dense)
+        ax.plot(dense, np.where(th.exists, th.m, np.nan), "k-", lw=1.6, label="RS theory (AGS)")
+        crit = critical_capacity()
+        ax.axvline(
+            float(crit.alpha),
+            color="k",
+            ls=":",
+            lw=1,
+            label=rf"$\alpha_c^{{RS}}={float(crit.alpha):.4f}$",
+        )
+        if side is not None:
+            self._plot_extrapolation(ds, side)
+            ax.figure.tight_layout()
+        ax.set_xlabel(r"load $\alpha = K/N$")
+        ax.set_ylabel(r"final overlap $m$")
+        ax.set_title("Hopfield network at T = 0: retrieval from a stored pattern", fontsize=10)
+        ax.set_ylim(0, 1.04)
+        ax.legend(fontsize=7.5, loc="lower left")
+        return ax
+
+    @staticmethod
+    def _plot_extrapolation(ds, ax):
+        x = ds.n_neurons.values**-0.5
+        ax.errorbar(x, ds.alpha_c_N, yerr=ds.alpha_c_N_err, fmt="o", ms=3, capsize=2, color="C3")
+        a_inf, b = float(ds.alpha_c_inf), float(ds.alpha_c_slope)
+        grid = np.linspace(0, x.max() * 1.05, 50)
+        ax.plot(grid, a_inf + b * grid, "C3--", lw=1)
+        ax.axhline(0.137905, color="k", ls=":", lw=1)
+        ax.set_xlim(0, None)
+        ax.set_xlabel(r"$N^{-1/2}$")
+        ax.set_ylabel(r"$\alpha_c(N)$ (half of the chains retrieve)")
+        ax.set_title(
+            rf"$\alpha_c(\infty) = {a_inf:.3f} \pm {float(ds.alpha_c_inf_err):.3f}$"
+            "\n"
+            r"fit $\alpha_c + b N^{-1/2}$; dotted: RS",
+            fontsize=9,
+        )

@@ -1,0 +1,371 @@
+"""Symmetric mixture states of the Hopfield model at low load.
+
+Theory (Amit, Gutfreund, Sompolinsky, Phys. Rev. A 32, 1007 (1985);
+:mod:`hebbian.theory.mixtures`): the symmetric odd ``n``-mixture
+:math:`\\sigma = \\operatorname{sign}(\\xi^1 + \\dots + \\xi^n)` has, at T = 0 and
+:math:`\\alpha \\to 0`, the energy :math:`E_n = -\\langle|z_n|\\rangle^2/(2n)`
+(:math:`E_1 = -0.5`, :math:`E_3 = -0.375`, :math:`E_5 = -0.3516`), and the 3-mixture is
+a local minimum of the free energy only below :math:`T_3 = 0.4598`.
+
+Monte Carlo, part 1 (energies): in a network of ``N`` neurons storing
+``n_patterns`` random patterns, start at the symmetric ``n``-mixture and run
+zero-temperature dynamics; report :math:`-\\frac12\\sum_\\mu m_\\mu^2`, the energy per
+spin without the constant ``+alpha/2`` of the zero-diagonal convention, which is the
+``alpha -> 0`` energy of the theory.
+
+Monte Carlo, part 2 (stability of the 3-mixture): start at the 3-mixture and run heat
+bath at temperature ``T``. At finite ``N`` the barrier that protects the metastable
+mixture is tiny (about 1.5 T at N = 4000 and T = 0.35), so the mixture decays well below
+:math:`T_3` and "has it decayed?" does not measure :math:`T_3`. What Monte Carlo does
+measure is the local stiffness: while the chain stays in the mixture basin (before the
+spread :math:`\\max_{\\mu\\le3} m_\\mu - \\min_{\\mu\\le3} m_\\mu` first exceeds
+``escape_spread``), the overlaps fluctuate in the two transverse directions
+:math:`u \\perp (1,1,1)` with :math:`v = N\\operatorname{Var}(u\\cdot m) = T c/(1-c)`,
+where :math:`1-c = \\lambda` is the transverse eigenvalue of the mean-field Hessian
+:math:`A = 1 - \\beta\\langle\\xi\\xi^T\\operatorname{sech}^2\\beta m\\cdot\\xi\\rangle`
+(Gaussian fluctuations of the magnetisations; the Landau Hessian is
+:math:`\\lambda/(1-\\lambda)`). Hence :math:`\\lambda_{MC} = T/(v + T)` (median of
+``v`` over samples), compared with the theory curve; the estimate of :math:`T_3` is the
+zero of a quadratic fit of :math:`\\lambda_{MC}(T)`, with a bootstrap error over
+samples. The fraction of runs that left the basin is reported too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from hebbian.experiments.config import ConfigError
+from hebbian.experiments.registry import ExperimentKind, Param, register
+from hebbian.models import HebbianModel
+from hebbian.montecarlo.engine import simulate
+from hebbian.patterns import random_patterns
+
+__all__ = ["HopfieldMixtures", "mixture_state", "stiffness_zero"]
+
+#: Orthonormal directions transverse to the symmetric 3-mixture (1, 1, 1).
+_TRANSVERSE = (np.array([1.0, -1.0, 0.0]) / np.sqrt(2), np.array([1.0, 1.0, -2.0]) / np.sqrt(6))
+
+
+def stiffness_zero(temperature: np.ndarray, stiffness: np.ndarray) -> float:
+    """Zero of a quadratic least-squares fit of the stiffness against temperature.
+
+    Uses the finite points with stiffness > 0.02; returns the smallest root above the
+    lowest such temperature (NaN if fewer than 3 points or no root below T = 1).
+    """
+    T, lam = np.asarray(temperature, float), np.asarray(stiffness, float)
+    ok = np.isfinite(lam) & (lam > 0.02)
+    if ok.sum() < 3:
+        return float("nan")
+    roots = np.roots(np.polyfit(T[ok], lam[ok], 2))
+    real = np.sort(roots[np.isreal(roots)].real)
+    real = real[(real > T[ok].min()) & (real < 1.0)]
+    return float(real[0]) if real.size else float("nan")
+
+
+def mixture_state(memories: np.ndarray, n: int) -> np.ndarray:
+    """Build the symmetric mixture :math:`\\mathrm{sign}(\\sum_{\\mu<n}\\xi^\\mu)`, odd ``n``."""
+    if n < 1 or n % 2 == 0:
+        raise ValueError(f"the symmetric mixture needs an odd n >= 1, got {n}")
+    return np.sign(memories[:n].astype(np.int64).sum(axis=0)).astype(np.int8)
+
+
+@register
+class HopfieldMixtures(ExperimentKind):
+    """Mixture-state energies at T = 0 and the 3-mixture stability temperature."""
+
+    name = "hopfield_mixtures"
+    description = "Low-load mixture states: T = 0 energies of 1-, 3-, 5-mixtures, 3-mixture T_3"
+    parameters = {
+        "n_neurons": Param("int", "network size N", minimum=10, maximum=200_000),
+        "n_patterns": Param("int", "stored patterns (low load)", minimum=1),
+        "mixtures": Param("ints", "odd mixture sizes n for the T = 0 energies", minimum=1),
+        "n_samples": Param("int", "disorder samples per point", minimum=1),
+        "energy_sweeps": Param("int", "zero-temperature sweeps", minimum=1, default=20),
+        "temperature": Param(
+            "floats", "temperatures of the stability scan", minimum=0.01, maximum=0.99
+        ),
+        "stability_sweeps": Param(
+            "int", "heat-bath sweeps of the stability scan", minimum=40, default=300
+        ),
+        "escape_spread": Param(
+            "float",
+            "spread that marks leaving the mixture basin",
+            minimum=0.01,
+            maximum=1.0,
+            default=0.2,
+        ),
+        "min_window": Param(
+            "int", "fewest in-basin sweeps for a fluctuation estimate", minimum=10, default=30
+        ),
+        "n_bootstrap": Param("int", "bootstrap resamples for T_3", minimum=10, default=400),
+    }
+    obtained_quantities = ("E_1", "E_3", "E_5", "T_3")
+
+    def check(self, params, *, where):
+        for n in params["mixtures"]:
+            if n % 2 == 0 or n > params["n_patterns"]:
+                raise ConfigError(
+                    f"{where} mixture size {n} must be odd and <= n_patterns = "
+                    f"{params['n_patterns']}"
+                )
+        if params["n_patterns"] < 3:
+            raise ConfigError(f"{where} n_patterns must be >= 3 for the 3-mixture scan")
+
+    def points(self, params):
+        energy = [
+            {"part": "energy", "n": n, "sample": s}
+            for n in params["mixtures"]
+            for s in range(params["n_samples"])
+        ]
+        stability = [
+            {"part": "stability", "temperature": T, "sample": s}
+            for T in params["temperature"]
+            for s in range(params["n_samples"])
+        ]
+        return energy + stability
+
+    def run_point(self, params, point, rng):
+        N, K = params["n_neurons"], params["n_patterns"]
+        model = HebbianModel(random_patterns(K, N, seed=rng))
+        if point["part"] == "energy":
+            start = mixture_state(model.memories, point["n"])
+            ds = simulate(
+                model, temperature=0.0, n_sweeps=params["energy_sweeps"], initial=start, seed=rng
+            )
+            m = ds.m.isel(time=-1, chain=0).values
+            return {
+                "energy": float(-0.5 * np.sum(m**2)),
+                "m_condensed": float(m[: point["n"]].mean()),
+            }
+        start = mixture_state(model.memories, 3)
+        ds = simulate(
+            model,
+            temperature=point["temperature"],
+            n_sweeps=params["stability_sweeps"],
+            initial=start,
+            seed=rng,
+        )
+        m3 = ds.m.isel(chain=0, memory=slice(0, 3)).values
+        spread = m3.max(axis=1) - m3.min(axis=1)
+        left = np.nonzero(spread > params["escape_spread"])[0]
+        end = int(left[0]) - 10 if left.size else len(m3)
+        window = m3[5:end]
+        if len(window) < params["min_window"]:
+            v = float("nan")
+        else:
+            v = float(N * np.mean([np.var(window @ u) for u in _TRANSVERSE]))
+        return {"transverse_variance": v, "escaped": float(left.size > 0)}
+
+    def assemble(self, params, points, results):
+        from hebbian.theory.mixtures import (
+            curie_weiss_magnetization,
+            mixture_energy_zero_temperature,
+            mixture_hessian_eigenvalues,
+            mixture_overlap,
+            mixture_stability_temperature,
+        )
+
+        n_s, ns, T = params["n_samples"], params["mixtures"], np.array(params["temperature"])
+        energy = np.array([r["energy"] for r in results if "energy" in r]).reshape(len(ns), n_s)
+        m_cond = np.array([r["m_condensed"] for r in results if "energy" in r])
+        m_cond = m_cond.reshape(len(ns), n_s)
+        stab = [r for r in results if "transverse_variance" in r]
+        v = np.array([r["transverse_variance"] for r in stab]).reshape(T.size, n_s)
+        escaped = np.array([r["escaped"] for r in stab]).reshape(T.size, n_s).mean(axis=1)
+        with np.errstate(all="ignore"):
+            lam = T / (_nanmedian(v) + T)
+            boot_rng = np.random.default_rng(0)
+            boot = []
+            for _ in range(params["n_bootstrap"]):
+                pick = boot_rng.integers(0, n_s, n_s)
+                boot.append(stiffness_zero(T, T / (_nanmedian(v[:, pick]) + T)))
+        t3_mc = stiffness_zero(T, lam)
+        t3_err = float(np.nanstd(boot)) if np.isfinite(boot).any() else float("nan")
+        lam_theory = np.asarray(mixture_hessian_eigenvalues(3, T))[:, 1]
+        unit = {"units": "1"}
+        sem = (
+            (lambda x: x.std(axis=1, ddof=1) / np.sqrt(n_s))
+            if n_s > 1
+            else (lambda x: np.full(x.shape[0], np.nan))
+        )
+        return xr.Dataset(
+            attrs={
+                "n_neurons": params["n_neurons"],
+                "n_patterns": params["n_patterns"],
+                "stability_sweeps": params["stability_sweeps"],
+            },
+            data_vars={
+                "energy_samples": (
+                    ("n", "sample"),
+                    energy,
+                    {"long_name": r"MC $-\frac{1}{2}\sum_\mu m_\mu^2$ at T = 0", **unit},
+                ),
+                "energy": (
+                    ("n",),
+                    energy.mean(axis=1),
+                    {"long_name": "MC energy per spin of the n-mixture (alpha -> 0 form)", **unit},
+                ),
+                "energy_stderr": (("n",), sem(energy), {"long_name": "standard error", **unit}),
+                "m_condensed": (
+                    ("n",),
+                    m_cond.mean(axis=1),
+                    {"long_name": "MC mean overlap with the mixed patterns", **unit},
+                ),
+                "energy_theory": (
+                    ("n",),
+                    [mixture_energy_zero_temperature(n) for n in ns],
+                    {"long_name": "AGS 1985 energy $E_n$", **unit},
+                ),
+                "m_theory": (
+                    ("n",),
+                    [float(mixture_overlap(n, 0.0)) for n in ns],
+                    {"long_name": "AGS 1985 overlap $m_n$ at T = 0", **unit},
+                ),
+                "transverse_variance": (
+                    ("temperature", "sample"),
+                    v,
+                    {
+                        "long_name": r"$N\,\mathrm{Var}(u\cdot m)$ in the "
+                        "mixture basin",
+                        **unit,
+                    },
+                ),
+                "stiffness": (
+                    ("temperature",),
+                    lam,
+                    {"long_name": r"MC transverse stiffness $\lambda = T/(v+T)$", **unit},
+                ),
+                "stiffness_theory": (
+                    ("temperature",),
+                    lam_theory,
+                    {"long_name": "transverse Hessian eigenvalue (AGS 1985)", **unit},
+                ),
+                "escaped": (
+                    ("temperature",),
+                    escaped,
+                    {"long_name": "fraction of runs that left the mixture basin", **unit},
+                ),
+                "m_pure": (
+                    ("temperature",),
+                    curie_weiss_magnetization(T),
+                    {"long_name": "Curie-Weiss pure-state overlap $m_1(T)$", **unit},
+                ),
+                "m3_theory": (
+                    ("temperature",),
+                    mixture_overlap(3, T),
+                    {"long_name": "3-mixture overlap $m_3(T)$", **unit},
+                ),
+                "T_3_mc": (
+                    (),
+                    t3_mc,
+                    {"long_name": "MC estimate of $T_3$ (stiffness zero)", **unit},
+                ),
+                "T_3_mc_err": (
+                    (),
+                    t3_err,
+                    {"long_name": "bootstrap error of the MC $T_3$", **unit},
+                ),
+                "T_3_theory": (
+                    (),
+                    mixture_stability_temperature(3),
+                    {"long_name": "RS stability temperature $T_3$", **unit},
+                ),
+            },
+            coords={
+                "n": ("n", ns, {"long_name": "mixture size $n$", **unit}),
+                "temperature": ("temperature", T, {"long_name": "temperature $T$", **unit}),
+                "sample": np.arange(n_s),
+            },
+        )
+
+    def obtained(self, ds):
+        out = {
+            f"E_{n}": float(ds.energy.sel(n=n)) if n in ds.n.values else float("nan")
+            for n in (1, 3, 5)
+        }
+        out["T_3"] = float(ds.T_3_mc)
+        return out
+
+    def plot(self, ds, ax=None):
+        import matplotlib.pyplot as plt
+
+        right = None
+        if ax is None:
+            _, (ax, right) = plt.subplots(1, 2, figsize=(10, 4.2))
+        ns = ds.n.values
+        ax.errorbar(
+            ns,
+            ds.energy,
+            yerr=ds.energy_stderr,
+            fmt="o",
+            ms=6,
+            capsize=3,
+            label=f"MC, N = {ds.attrs['n_neurons']}, K = {ds.attrs['n_patterns']}",
+        )
+        ax.plot(ns, ds.energy_theory, "k_", ms=22, mew=2, label="AGS 1985 $E_n$")
+        for n, e in zip(ns, ds.energy_theory.values):
+            ax.annotate(
+                f"{e:.4f}", (n, e), textcoords="offset points", xytext=(12, -3), fontsize=8
+            )
+        ax.set_xticks(ns)
+        ax.set_xlabel("mixture size $n$")
+        ax.set_ylabel(r"energy per spin at $T=0$, $\alpha\to 0$")
+        ax.set_title("Symmetric mixture states: energies", fontsize=10)
+        ax.legend(fontsize=8)
+        if right is not None:
+            self._plot_stability(ds, right)
+            ax.figure.tight_layout()
+        return ax
+
+    @staticmethod
+    def _plot_stability(ds, ax):
+        from hebbian.theory.mixtures import mixture_hessian_eigenvalues
+
+        T = ds.temperature.values
+        dense = np.linspace(T.min(), min(0.99, T.max() + 0.05), 200)
+        ax.plot(
+            dense,
+            np.asarray(mixture_hessian_eigenvalues(3, dense))[:, 1],
+            "k-",
+            lw=1.2,
+            label="theory: transverse eigenvalue",
+        )
+        ax.plot(T, ds.stiffness, "o", ms=5, color="C0", label="MC: $T/(v+T)$ in the basin")
+        fit_t = float(ds.T_3_mc)
+        ax.axvline(
+            float(ds.T_3_theory),
+            color="k",
+            lw=1,
+            ls=":",
+            label=rf"RS $T_3 = {float(ds.T_3_theory):.3f}$",
+        )
+        ax.axvline(
+            fit_t,
+            color="C0",
+            lw=1,
+            ls="--",
+            label=rf"MC $T_3 = {fit_t:.3f} \pm {float(ds.T_3_mc_err):.3f}$",
+        )
+        ax.plot(
+            T,
+            ds.escaped,
+            "s--",
+            ms=3,
+            color="C3",
+            lw=0.8,
+            label=f"fraction that left the basin in {ds.attrs['stability_sweeps']} sweeps",
+        )
+        ax.axhline(0, color="0.5", lw=0.5)
+        ax.set_xlabel("temperature $T$")
+        ax.set_ylabel(r"stiffness $\lambda$ / fraction")
+        ax.set_title("Local stability of the 3-mixture", fontsize=10)
+        ax.legend(fontsize=7.5)
+
+
+def _nanmedian(x: np.ndarray) -> np.ndarray:
+    """Median over the last axis ignoring NaN; NaN (no warning) where all are NaN."""
+    out = np.full(x.shape[:-1], np.nan)
+    ok = np.isfinite(x).any(axis=-1)
+    out[ok] = np.nanmedian(x[ok], axis=-1)
+    return out

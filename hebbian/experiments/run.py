@@ -1,0 +1,121 @@
+"""Run an experiment configuration, compare it with its published values, draw it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from hebbian._version import __version__
+from hebbian.experiments.config import ConfigError, Expected, ExperimentConfig
+from hebbian.experiments.registry import get_kind
+from hebbian.sweep import run_points
+
+__all__ = ["CheckRow", "check_result", "plot_result", "run_experiment"]
+
+
+def resolve_parameters(config: ExperimentConfig, *, quick: bool, overrides=()) -> dict:
+    """Return the validated parameters of one size, with ``key=value`` overrides applied.
+
+    Validated parameters are valid raw input (grids are already lists), so the overrides
+    are merged into them and the table is validated again, like the file.
+    """
+    raw = config.parameters(quick=quick)
+    raw.update(dict(overrides))
+    where = "[quick]" if quick else "[full]"
+    return get_kind(config.kind).validate(raw, where=f"{where} with --set" if overrides else where)
+
+
+def run_experiment(
+    config: ExperimentConfig, *, quick: bool = False, overrides=(), progress: bool = True
+):
+    """Run every grid point of ``config`` and return the assembled Dataset.
+
+    Parameters
+    ----------
+    config : ExperimentConfig
+    quick : bool
+        Use the ``[quick]`` sizes.
+    overrides : sequence of (key, value)
+        Parameter overrides (``--set``), validated like the file.
+    progress : bool
+        Progress bar on stderr for runs longer than 2 s.
+
+    Returns
+    -------
+    xarray.Dataset
+        With attributes ``experiment``, ``kind``, ``size``, ``config_toml``,
+        ``parameters`` (JSON), ``expected`` (JSON), ``seed``, ``hebbian_version``,
+        ``wall_time_s``.
+    """
+    kind = get_kind(config.kind)
+    params = resolve_parameters(config, quick=quick, overrides=overrides)
+    points = kind.points(params)
+    results, wall = run_points(
+        lambda point, rng: kind.run_point(params, point, rng),
+        points,
+        seed=config.seed,
+        description=config.name,
+        progress=progress,
+    )
+    ds = kind.assemble(params, points, results)
+    ds.attrs.update(
+        {
+            "experiment": config.name,
+            "kind": config.kind,
+            "title": config.title,
+            "reference": config.reference,
+            "size": "quick" if quick else "full",
+            "config_toml": config.source,
+            "parameters": json.dumps(params),
+            "expected": json.dumps({k: vars(v) for k, v in config.expected.items()}),
+            "seed": config.seed,
+            "n_points": len(points),
+            "hebbian_version": __version__,
+            "wall_time_s": wall,
+        }
+    )
+    return ds
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One published value against the obtained one."""
+
+    quantity: str
+    expected: float
+    tolerance: float
+    obtained: float
+    source: str
+
+    @property
+    def passed(self) -> bool:
+        """``|obtained - expected| <= tolerance`` (a NaN never passes)."""
+        return abs(self.obtained - self.expected) <= self.tolerance
+
+
+def check_result(ds) -> list[CheckRow]:
+    """Compare a result Dataset with the ``[expected]`` values stored in it."""
+    if "kind" not in ds.attrs or "expected" not in ds.attrs:
+        raise ConfigError(
+            "this file is not an experiment result (no 'kind'/'expected' attributes)"
+        )
+    kind = get_kind(ds.attrs["kind"])
+    expected = {k: Expected(**v) for k, v in json.loads(ds.attrs["expected"]).items()}
+    obtained = kind.obtained(ds)
+    return [
+        CheckRow(
+            quantity=k,
+            expected=e.value,
+            tolerance=e.tolerance,
+            obtained=float(obtained[k]),
+            source=e.source,
+        )
+        for k, e in expected.items()
+    ]
+
+
+def plot_result(ds, ax=None):
+    """Draw a result Dataset with the figure function of its kind."""
+    if "kind" not in ds.attrs:
+        raise ConfigError("this file is not an experiment result (no 'kind' attribute)")
+    return get_kind(ds.attrs["kind"]).plot(ds, ax=ax)
