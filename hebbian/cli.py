@@ -284,5 +284,407 @@ def _simulate_table(s: dict) -> str:
     return "\n".join(rows)
 
 
+def _format_table(headers, rows) -> str:
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def list_experiments(as_json):
+    """List the experiment configurations that `hebbian run` and `reproduce` know.
+
+    \b
+    Example:
+      hebbian list
+    """
+    from hebbian.experiments.config import available_configs, load_config
+
+    entries = []
+    for name in available_configs():
+        cfg = load_config(name)
+        entries.append(
+            {
+                "name": name,
+                "kind": cfg.kind,
+                "title": cfg.title,
+                "description": cfg.description,
+                "reference": cfg.reference,
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(entries))
+    else:
+        click.echo(
+            _format_table(
+                ["name", "description"], [(e["name"], e["description"]) for e in entries]
+            )
+        )
+
+
+def _checked_output(out, default):
+    from hebbian.io import check_writable
+
+    path = default if out is None else out
+    try:
+        check_writable(path)
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    return path
+
+
+@main.command()
+@click.argument("experiment")
+@click.option("--quick", is_flag=True, help="Use the [quick] sizes of the configuration.")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a parameter (TOML syntax), e.g. --set n_samples=4.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Result file (default: ./NAME.nc).",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(experiment, quick, overrides, out, quiet):
+    """Run an experiment (a name from `hebbian list` or a TOML file) and save the Dataset.
+
+    \b
+    Example:
+      hebbian run amit1987_hopfield_capacity --quick --set n_samples=4 --out cap.nc
+    """
+    from hebbian.experiments.config import ConfigError, load_config, parse_override
+    from hebbian.experiments.run import check_result, resolve_parameters, run_experiment
+    from hebbian.io import write_netcdf
+
+    try:
+        cfg = load_config(experiment)
+        pairs = [parse_override(text) for text in overrides]
+        resolve_parameters(cfg, quick=quick, overrides=pairs)  # validate before running
+    except ConfigError as exc:
+        raise _bad(str(exc)) from None
+    path = _checked_output(out, f"{cfg.name}.nc")
+    ds = run_experiment(cfg, quick=quick, overrides=pairs, progress=not quiet)
+    write_netcdf(ds, path)
+    click.echo(
+        f"{cfg.name}: {ds.attrs['n_points']} points in {ds.attrs['wall_time_s']:.1f} s -> {path}"
+    )
+    click.echo(_check_table(check_result(ds)))
+
+
+def _check_table(rows) -> str:
+    return _format_table(
+        ["quantity", "expected", "obtained", "tolerance", "status"],
+        [
+            (
+                r.quantity,
+                f"{r.expected:.6g}",
+                f"{r.obtained:.6g}",
+                f"{r.tolerance:.3g}",
+                "ok" if r.passed else "MISS",
+            )
+            for r in rows
+        ],
+    )
+
+
+def _open_result(path):
+    import xarray as xr
+
+    try:
+        return xr.load_dataset(path, engine="h5netcdf")
+    except (OSError, ValueError) as exc:
+        raise _bad(f"cannot read result file {path!r}: {exc}") from None
+
+
+@main.command()
+@click.argument("result", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+def check(result, as_json):
+    """Compare a result with the published values of its configuration; exit 1 on a miss.
+
+    \b
+    Example:
+      hebbian check amit1987_hopfield_capacity.nc
+    """
+    from hebbian.experiments.config import ConfigError
+    from hebbian.experiments.run import check_result
+
+    ds = _open_result(result)
+    try:
+        rows = check_result(ds)
+    except ConfigError as exc:
+        raise _bad(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps([{**vars(r), "passed": r.passed} for r in rows]))
+    else:
+        click.echo(_check_table(rows))
+    if not all(r.passed for r in rows):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("result", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Figure file (default: RESULT with .png).",
+)
+def plot(result, out):
+    """Draw the figure of a result file.
+
+    \b
+    Example:
+      hebbian plot amit1987_hopfield_capacity.nc --out capacity.png
+    """
+    from pathlib import Path
+
+    from hebbian.experiments.config import ConfigError
+
+    path = _checked_output(out, str(Path(result).with_suffix(".png")))
+    ds = _open_result(result)
+    try:
+        _save_figure(ds, path)
+    except ConfigError as exc:
+        raise _bad(str(exc)) from None
+    click.echo(f"wrote {path}")
+
+
+def _save_figure(ds, path):
+    import os
+    import tempfile
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hebbian.experiments.run import plot_result
+
+    ax = plot_result(ds)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".fig.", suffix=".png", dir=folder)
+    os.close(fd)
+    try:
+        ax.figure.savefig(tmp, dpi=110)
+        os.replace(tmp, path)
+    finally:
+        plt.close(ax.figure)
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+@main.command()
+@click.option("--quick", is_flag=True, help="Quick sizes (a few minutes on 2 cores).")
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False),
+    default="results",
+    show_default=True,
+    help="Where the result files go.",
+)
+@click.option(
+    "--figures-dir",
+    type=click.Path(file_okay=False),
+    default="figures",
+    show_default=True,
+    help="Where the figures and summary.md go.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def reproduce(quick, results_dir, figures_dir, quiet):
+    """Run every experiment, draw its figure and compare with the published values.
+
+    Writes RESULTS_DIR/NAME.nc, FIGURES_DIR/NAME.png and FIGURES_DIR/summary.md;
+    exits 1 if a published value is missed.
+
+    \b
+    Example:
+      hebbian reproduce --quick
+    """
+    import os
+
+    from hebbian.experiments.config import available_configs, load_config
+    from hebbian.experiments.run import check_result, run_experiment
+    from hebbian.io import write_netcdf
+
+    for folder in (results_dir, figures_dir):
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            raise _bad(f"cannot create folder {folder!r}: {exc.strerror}") from None
+        _checked_output(None, os.path.join(folder, ".write-check"))
+    summary, missed = [], 0
+    for name in available_configs():
+        cfg = load_config(name)
+        ds = run_experiment(cfg, quick=quick, progress=not quiet)
+        write_netcdf(ds, os.path.join(results_dir, f"{name}.nc"))
+        _save_figure(ds, os.path.join(figures_dir, f"{name}.png"))
+        rows = check_result(ds)
+        missed += sum(not r.passed for r in rows)
+        click.echo(f"{name}: {ds.attrs['n_points']} points, {ds.attrs['wall_time_s']:.1f} s")
+        summary.extend((name, r) for r in rows)
+    table = _format_table(
+        ["experiment", "quantity", "expected", "obtained", "tolerance", "status"],
+        [
+            (
+                n,
+                r.quantity,
+                f"{r.expected:.6g}",
+                f"{r.obtained:.6g}",
+                f"{r.tolerance:.3g}",
+                "ok" if r.passed else "MISS",
+            )
+            for n, r in summary
+        ],
+    )
+    click.echo(table)
+    _write_summary(os.path.join(figures_dir, "summary.md"), summary, quick=quick)
+    if missed:
+        click.echo(f"{missed} published value(s) missed", err=True)
+        sys.exit(1)
+
+
+def _write_summary(path, summary, *, quick):
+    import os
+
+    from hebbian._version import __version__
+
+    lines = [
+        f"# Reproduction summary ({'quick' if quick else 'full'} sizes, hebbian {__version__})",
+        "",
+        "| experiment | quantity | expected | obtained | tolerance | status | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in summary:
+        lines.append(
+            f"| {name} | {r.quantity} | {r.expected:.6g} | {r.obtained:.6g} | "
+            f"{r.tolerance:.3g} | {'ok' if r.passed else 'MISS'} | {r.source} |"
+        )
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(tmp, path)
+
+
+@main.group()
+def solve():
+    """Replica-symmetric theory from the command line."""
+
+
+def _floats(text: str, name: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise _bad(f"{name} must be a comma-separated list of numbers, got {text!r}") from None
+
+
+def _json_number(x):
+    import math
+
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+@solve.command("hopfield")
+@click.option("--alpha", type=float, required=True, help="Load alpha >= 0.")
+@click.option("--temperature", type=float, required=True, help="Temperature T >= 0.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def solve_hopfield(alpha, temperature, as_json):
+    """Every RS branch of the Hopfield model that exists at (alpha, T): m, q, r, f.
+
+    \b
+    Example:
+      hebbian solve hopfield --alpha 0.05 --temperature 0.3 --json
+    """
+    from hebbian._validation import check_real
+
+    try:
+        check_real("--alpha", alpha, minimum=0.0)
+        check_real("--temperature", temperature, minimum=0.0)
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    from hebbian.theory.hopfield import solve_rs
+
+    branches = []
+    for branch in ("retrieval", "spin_glass", "paramagnet"):
+        sol = solve_rs(alpha, temperature, branch=branch)
+        if bool(sol.converged):
+            branches.append(
+                {
+                    "branch": branch,
+                    "m": float(sol.m),
+                    "q": float(sol.q),
+                    "r": float(sol.r),
+                    "f": float(sol.f),
+                    "converged": True,
+                }
+            )
+    if as_json:
+        click.echo(json.dumps({"alpha": alpha, "temperature": temperature, "branches": branches}))
+        return
+    click.echo(f"Hopfield RS solutions at alpha = {alpha:g}, T = {temperature:g}")
+    click.echo(
+        _format_table(
+            ["branch", "m", "q", "r", "f"],
+            [
+                (b["branch"], f"{b['m']:.6f}", f"{b['q']:.6f}", f"{b['r']:.6f}", f"{b['f']:.6f}")
+                for b in branches
+            ],
+        )
+    )
+
+
+@solve.command("hopfield-lines")
+@click.option(
+    "--alphas", default="0.01,0.02,0.05,0.1,0.13", show_default=True, help="Comma-separated loads."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def solve_hopfield_lines(alphas, as_json):
+    """Compute the AGS lines T_g, T_M, T_c and T_AT on a list of loads (null: absent).
+
+    \b
+    Example:
+      hebbian solve hopfield-lines --alphas 0.01,0.05,0.1 --json
+    """
+    values = _floats(alphas, "--alphas")
+    if not values or min(values) < 0:
+        raise _bad(f"--alphas must be numbers >= 0, got {alphas!r}")
+    from hebbian.theory.hopfield import phase_lines
+
+    lines = phase_lines(values)
+    import numpy as np
+
+    data = {
+        "alpha": values,
+        "T_g": [_json_number(x) for x in np.atleast_1d(lines.freezing)],
+        "T_M": [_json_number(x) for x in np.atleast_1d(lines.retrieval_spinodal)],
+        "T_c": [_json_number(x) for x in np.atleast_1d(lines.retrieval_transition)],
+        "T_AT": [_json_number(x) for x in np.atleast_1d(lines.almeida_thouless)],
+    }
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    fmt = lambda x: "-" if x is None else f"{x:.5f}"  # noqa: E731
+    click.echo(
+        _format_table(
+            ["alpha", "T_g", "T_M", "T_c", "T_AT"],
+            [
+                (f"{a:g}", fmt(g), fmt(m), fmt(c), fmt(t))
+                for a, g, m, c, t in zip(
+                    data["alpha"], data["T_g"], data["T_M"], data["T_c"], data["T_AT"]
+                )
+            ],
+        )
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -24,11 +24,18 @@ import numpy as np
 
 from hebbian._validation import check_int
 
-__all__ = ["MEMORY_PADDING", "CouplingModel", "HebbianModel"]
+__all__ = ["CouplingModel", "HebbianModel", "padded_memory_count"]
 
-#: The memory axis of the stored block is padded to a multiple of this, so that the
-#: engines' vectorised loops over memories (4 x 16 int16 lanes) need no scalar remainder.
-MEMORY_PADDING = 64
+
+def padded_memory_count(n_memories: int) -> int:
+    """Length of the stored memory axis: ``K`` rounded up to 16, or to 64 above 64.
+
+    The engines' loops over memories run in 16 int16 lanes, unrolled four times; with
+    this padding they need no scalar remainder for large ``K``, while a small ``K`` keeps
+    its rows short (a row is read from cache for every visited site).
+    """
+    step = 16 if n_memories <= 64 else 64
+    return -(-n_memories // step) * step
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,9 +47,9 @@ class HebbianModel:
     memories : (K, N) array of {-1, 0, +1}
         Stored vectors :math:`\\xi_k`; blank entries (0) describe diluted memories.
         Kept once, as ``int8``, in a site-major block whose memory axis is padded with
-        zero rows to a multiple of :data:`MEMORY_PADDING` (:attr:`site_major` is that
-        block, read by the engines without a copy); ``model.memories`` is a read-only
-        view of its first ``K`` rows.
+        zeros (:func:`padded_memory_count`; :attr:`site_major` is that block, read by
+        the engines without a copy); ``model.memories`` is a read-only view of its
+        first ``K`` rows.
     p : int, optional
         Interaction order ``p >= 2`` (2: Hopfield).
     weights : (K,) array, optional
@@ -83,7 +90,7 @@ class HebbianModel:
         if not np.all(np.isin(xi, (-1, 0, 1))):
             raise ValueError("memories entries must be in {-1, 0, +1}")
         K, N = xi.shape
-        k_pad = -(-K // MEMORY_PADDING) * MEMORY_PADDING
+        k_pad = padded_memory_count(K)
         site_major = np.zeros((N, k_pad), dtype=np.int8)
         site_major[:, :K] = xi.T
         site_major.flags.writeable = False

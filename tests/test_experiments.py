@@ -1,0 +1,185 @@
+"""Experiment configurations, the framework, and small end-to-end runs of every kind."""
+
+import json
+
+import numpy as np
+import pytest
+
+from hebbian.experiments.config import (
+    ConfigError,
+    available_configs,
+    load_config,
+    parse_override,
+)
+from hebbian.experiments.registry import get_kind
+from hebbian.experiments.run import check_result, plot_result, resolve_parameters, run_experiment
+from hebbian.sweep import point_generator
+
+CONFIGS = sorted(available_configs())
+
+
+def test_there_are_configs_for_every_kind():
+    kinds = {load_config(name).kind for name in CONFIGS}
+    assert kinds == {"hopfield_capacity", "hopfield_phase_diagram", "hopfield_mixtures"}
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_every_config_validates_without_running(name):
+    cfg = load_config(name)
+    assert cfg.name == name and cfg.expected and cfg.reference
+    kind = get_kind(cfg.kind)
+    for quick in (True, False):
+        params = resolve_parameters(cfg, quick=quick)
+        assert len(kind.points(params)) > 0
+    assert set(cfg.expected) <= set(kind.obtained_quantities)
+
+
+def write(tmp_path, text, name="bad_config"):
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text)
+    return path
+
+
+GOOD = load_config("amit1987_hopfield_capacity").source
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda s: s.replace("n_samples = 8", "n_sampels = 8"), "did you mean 'n_samples'"),
+        (lambda s: s.replace("n_samples = 8", "n_samples = 0"), "n_samples must be in [1, inf]"),
+        (lambda s: s.replace("[quick]", "[quik]"), "unknown key 'quik'"),
+        (lambda s: s.replace("seed = 1987", "seed = -1"), "seed must be a non-negative"),
+        (lambda s: s + "\n[[", "malformed TOML"),
+        (
+            lambda s: s.replace('kind = "hopfield_capacity"', 'kind = "hopfield"'),
+            "unknown experiment kind 'hopfield'",
+        ),
+        (lambda s: s.replace("n_sweeps = 40", "n_sweeps = 'many'"), "must be an integer"),
+        (lambda s: s.replace("alpha_c = {", "alpha_cc = {"), "unknown quantity 'alpha_cc'"),
+        (lambda s: s.replace("num = 13", "num = 0"), "num must be an integer >= 1"),
+    ],
+)
+def test_bad_configs_are_refused_with_one_line(tmp_path, edit, message):
+    text = edit(GOOD).replace('name = "amit1987_hopfield_capacity"', 'name = "bad_config"')
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_config_name_must_match_file(tmp_path):
+    with pytest.raises(ConfigError, match="must equal the file name"):
+        load_config(write(tmp_path, GOOD, name="other"))
+
+
+def test_parse_override():
+    assert parse_override("n_samples=4") == ("n_samples", 4)
+    assert parse_override("alpha=[0.1, 0.2]") == ("alpha", [0.1, 0.2])
+    assert parse_override("name=word") == ("name", "word")
+    with pytest.raises(ConfigError):
+        parse_override("novalue")
+
+
+def test_point_seeds_depend_on_index_only():
+    a = point_generator(7, 3).random(3)
+    assert np.array_equal(a, point_generator(7, 3).random(3))
+    assert not np.array_equal(a, point_generator(7, 4).random(3))
+
+
+TINY = {
+    "amit1987_hopfield_capacity": [
+        ("n_neurons", [100, 200]),
+        ("alpha", [0.05, 0.1, 0.3]),
+        ("n_samples", 2),
+        ("n_chains", 2),
+        ("n_sweeps", 8),
+        ("n_bootstrap", 20),
+    ],
+    "amit1987_hopfield_phase_diagram": [
+        ("n_neurons", 200),
+        ("alpha", [0.02, 0.1]),
+        ("temperature", [0.1, 1.3]),
+        ("n_samples", 2),
+        ("n_burn", 5),
+        ("n_sweeps", 10),
+        ("line_alpha", [0.01, 0.05, 0.1]),
+    ],
+    "amit1985_hopfield_mixtures": [
+        ("n_neurons", 2000),
+        ("n_samples", 2),
+        ("temperature", [0.3, 0.32, 0.34, 0.36]),
+        ("stability_sweeps", 60),
+        ("n_bootstrap", 20),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_tiny_run_check_and_plot(name):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    cfg = load_config(name)
+    ds = run_experiment(cfg, quick=True, overrides=TINY[name], progress=False)
+    assert ds.attrs["experiment"] == name and ds.attrs["size"] == "quick"
+    assert json.loads(ds.attrs["parameters"])
+    for var in ds.data_vars.values():
+        assert "long_name" in var.attrs
+    rows = check_result(ds)
+    assert [r.quantity for r in rows] == list(cfg.expected)
+    ax = Figure().add_subplot()
+    assert plot_result(ds, ax=ax) is ax and ax.has_data()
+    again = run_experiment(cfg, quick=True, overrides=TINY[name], progress=False)
+    for key in ds.data_vars:
+        np.testing.assert_array_equal(ds[key].values, again[key].values)
+
+
+def test_capacity_crossing_and_extrapolation():
+    from hebbian.experiments.capacity import crossing_load, extrapolate_capacity
+
+    a = np.array([0.1, 0.12, 0.14, 0.16])
+    assert crossing_load(a, np.array([1.0, 0.9, 0.3, 0.0])) == pytest.approx(
+        0.12 + 0.02 * 0.4 / 0.6
+    )
+    assert np.isnan(crossing_load(a, np.ones(4)))
+    N = np.array([250, 1000, 4000, 16000])
+    a_inf, err, slope = extrapolate_capacity(N, 0.14 + 0.5 / np.sqrt(N), np.full(4, 1e-3))
+    assert a_inf == pytest.approx(0.14, abs=1e-10) and slope == pytest.approx(0.5)
+
+
+def test_mixture_state_and_stiffness_zero():
+    from hebbian.experiments.mixtures import mixture_state, stiffness_zero
+
+    xi = np.array([[1, 1, -1, -1], [1, -1, 1, -1], [1, -1, -1, 1]], dtype=np.int8)
+    assert mixture_state(xi, 3).tolist() == [1, -1, -1, -1]
+    with pytest.raises(ValueError, match="odd"):
+        mixture_state(xi, 2)
+    T = np.array([0.3, 0.35, 0.4, 0.45])
+    assert stiffness_zero(T, 2.0 * (0.5 - T)) == pytest.approx(0.5)
+
+
+def test_monte_carlo_matches_rs_in_the_retrieval_phase():
+    # Issue 3: MC at N = 2000 within finite-size tolerance of the RS overlap at two
+    # (alpha, T) points of the retrieval phase. Tolerance 0.02: the finite-N spread of m
+    # over disorder samples at these points is about 0.005.
+    from hebbian import HebbianModel, random_patterns, simulate
+    from hebbian.theory.hopfield import solve_rs
+
+    for alpha, T in [(0.05, 0.3), (0.02, 0.5)]:
+        ms = []
+        for seed in range(3):
+            model = HebbianModel(random_patterns(int(alpha * 2000), 2000, seed=seed))
+            ds = simulate(
+                model,
+                temperature=T,
+                n_sweeps=150,
+                n_burn=50,
+                n_chains=2,
+                initial=model.memories[0],
+                seed=100 + seed,
+            )
+            ms.append(float(ds.m_mean[0]))
+        m_rs = float(solve_rs(alpha, T, branch="retrieval").m)
+        assert abs(np.mean(ms) - m_rs) < 0.02, (alpha, T, ms, m_rs)
