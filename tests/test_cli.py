@@ -159,3 +159,84 @@ def test_write_check_probe_fails_on_read_only_folder(tmp_path, monkeypatch):
 def test_out_is_a_directory(tmp_path):
     out = run("simulate", "--neurons", "50", "--out", str(tmp_path))
     assert out.returncode == 2 and "is a directory" in out.stderr
+
+
+def test_list_and_solve_json():
+    listed = run("list", "--json")
+    assert listed.returncode == 0
+    names = {e["name"] for e in json.loads(listed.stdout)}
+    assert "amit1987_hopfield_capacity" in names and len(names) >= 3
+    out = run("solve", "hopfield", "--alpha", "0.05", "--temperature", "0.3", "--json")
+    data = json.loads(out.stdout)
+    assert data["alpha"] == 0.05 and data["temperature"] == 0.3
+    branches = {b["branch"]: b for b in data["branches"]}
+    assert set(branches) >= {"retrieval", "spin_glass"}
+    assert branches["retrieval"]["m"] == pytest.approx(0.99, abs=0.01)
+    assert all(b["converged"] for b in data["branches"])
+    lines = json.loads(
+        run("solve", "hopfield-lines", "--alphas", "0.02,0.05,0.2", "--json").stdout
+    )
+    assert lines["alpha"] == [0.02, 0.05, 0.2]
+    assert lines["T_M"][1] == pytest.approx(0.542, abs=0.002)
+    assert lines["T_c"][0] == pytest.approx(0.591, abs=0.003)
+    assert lines["T_M"][2] is None and lines["T_c"][2] is None
+
+
+def test_run_check_plot_end_to_end(tmp_path):
+    out = tmp_path / "cap.nc"
+    res = run(
+        "run",
+        "amit1987_hopfield_capacity",
+        "--quick",
+        "--quiet",
+        "--out",
+        str(out),
+        "--set",
+        "n_neurons=[100, 200]",
+        "--set",
+        "n_samples=2",
+        "--set",
+        "n_sweeps=5",
+        "--set",
+        "n_bootstrap=20",
+    )
+    assert res.returncode == 0, res.stderr
+    assert "alpha_c" in res.stdout and out.exists()
+    chk = run("check", str(out), "--json")
+    assert chk.returncode in (0, 1)  # tiny sizes may miss; the exit code says which
+    rows = json.loads(chk.stdout)
+    assert {r["quantity"] for r in rows} == {"alpha_c", "m_at_reference_alpha"}
+    assert (chk.returncode == 0) == all(r["passed"] for r in rows)
+    fig = tmp_path / "cap.png"
+    assert run("plot", str(out), "--out", str(fig)).returncode == 0
+    assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+BAD_COMMANDS = [
+    (["run", "no_such_experiment"], "unknown experiment 'no_such_experiment'"),
+    (["run", "amit1987_hopfield_capacity", "--set", "n_sampels=2"], "did you mean 'n_samples'"),
+    (["run", "amit1987_hopfield_capacity", "--set", "n_samples=0"], "n_samples must be in"),
+    (["run", "amit1987_hopfield_capacity", "--set", "oops"], "--set expects key=value"),
+    (["run", "amit1987_hopfield_capacity", "--out", "nowhere/x.nc"], "does not exist"),
+    (["run", "missing.toml"], "does not exist"),
+    (["solve", "hopfield", "--alpha", "-0.1", "--temperature", "0"], "--alpha must be >= 0"),
+    (["solve", "hopfield", "--alpha", "0.1", "--temperature", "-1"], "--temperature must be >= 0"),
+    (["solve", "hopfield-lines", "--alphas", "0.1,x"], "comma-separated list of numbers"),
+    (["check", "missing.nc"], "does not exist"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_COMMANDS)
+def test_bad_commands_exit_2_with_one_line(tmp_path, args, message):
+    out = run(*args, cwd=tmp_path)
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], out.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_rejects_a_non_experiment_file(tmp_path):
+    res = run("simulate", "--neurons", "50", "--sweeps", "2", "--out", str(tmp_path / "s.nc"))
+    assert res.returncode == 0
+    out = run("check", str(tmp_path / "s.nc"))
+    assert out.returncode == 2 and "not an experiment result" in out.stderr

@@ -1,5 +1,6 @@
 """Experiment configurations, the framework, and small end-to-end runs of every kind."""
 
+import io
 import json
 
 import numpy as np
@@ -131,6 +132,7 @@ def test_tiny_run_check_and_plot(name):
     assert [r.quantity for r in rows] == list(cfg.expected)
     ax = Figure().add_subplot()
     assert plot_result(ds, ax=ax) is ax and ax.has_data()
+    ax.figure.savefig(io.BytesIO(), format="png")  # renders every label (mathtext included)
     again = run_experiment(cfg, quick=True, overrides=TINY[name], progress=False)
     for key in ds.data_vars:
         np.testing.assert_array_equal(ds[key].values, again[key].values)

@@ -267,7 +267,7 @@ class HopfieldCapacity(ExperimentKind):
                 capsize=2,
                 lw=1,
                 color=cmap(0.85 * i / max(len(Ns) - 1, 1)),
-                label=rf"MC $N={N}$, $\alpha_c(N)={ac:.3f}\pm{err:.3f}$",
+                label=rf"MC $N={N}$, $\alpha_c(N)={ac:.3f} \pm {err:.3f}$",
             )
         dense = np.linspace(0.0, float(ds.alpha.max()), 400)
         th = zero_temperature_retrieval(dense)

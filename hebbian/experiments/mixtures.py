@@ -101,8 +101,9 @@ class HopfieldMixtures(ExperimentKind):
             maximum=1.0,
             default=0.2,
         ),
-        "settle_sweeps": Param("int", "sweeps skipped before the fluctuation window",
-                               minimum=0, default=20),
+        "settle_sweeps": Param(
+            "int", "sweeps skipped before the fluctuation window", minimum=0, default=20
+        ),
         "min_window": Param(
             "int", "fewest in-basin sweeps for a fluctuation estimate", minimum=10, default=30
         ),
@@ -189,8 +190,9 @@ class HopfieldMixtures(ExperimentKind):
             boot = []
             for _ in range(params["n_bootstrap"]):
                 pick = boot_rng.integers(0, n_s, n_s)
-                boot.append(stiffness_zero(T, np.where(reliable, T / (_nanmedian(v[:, pick]) + T),
-                                                       np.nan)))
+                boot.append(
+                    stiffness_zero(T, np.where(reliable, T / (_nanmedian(v[:, pick]) + T), np.nan))
+                )
         t3_mc = stiffness_zero(T, lam)
         t3_err = float(np.nanstd(boot)) if np.isfinite(boot).any() else float("nan")
         lam_theory = np.asarray(mixture_hessian_eigenvalues(3, T))[:, 1]
