@@ -110,9 +110,9 @@ def _config_folder() -> Path:
     beside the package; a regular install carries it as the data package
     ``hebbian.configs``.
     """
-    source_tree = Path(__file__).resolve().parents[2] / "experiments"
-    if source_tree.is_dir():
-        return source_tree
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "experiments").is_dir():
+        return root / "experiments"
     try:
         return Path(str(resources.files("hebbian.configs")))
     except ModuleNotFoundError:  # pragma: no cover - broken installation

@@ -11,17 +11,17 @@ uniform is below 1e-11 for N < 1e5).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 __all__ = ["permutations_from_uniforms"]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def permutations_from_uniforms(uniforms: np.ndarray) -> np.ndarray:
     """One permutation of ``0 .. N-1`` per row of ``uniforms`` (C, N) -> (C, N) int32."""
     C, N = uniforms.shape
     order = np.empty((C, N), dtype=np.int32)
-    for c in prange(C):
+    for c in range(C):
         for t in range(N):
             order[c, t] = t
         for t in range(N - 1, 0, -1):

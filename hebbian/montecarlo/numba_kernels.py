@@ -69,9 +69,45 @@ def _add_flip(c, i, sums, xi_t, new):
         sums[c, k] += d * xi_t[i, k]
 
 
+@njit(cache=True, inline="always")
+def _hebbian_chain_sweep(c, spins, sums, arrays, beta, dynamics, order, uniforms):
+    xi_t, nnz, diag, weights, w, p, norm, mode = arrays
+    has_u = uniforms.shape[1] > 0
+    n_flip = 0
+    for t in range(spins.shape[1]):
+        i = order[c, t]
+        s_i = np.int64(spins[c, i])
+        h = _hebbian_field(c, i, s_i, sums, xi_t, nnz, diag, weights, w, p, norm, mode)
+        u = uniforms[c, t] if has_u else 0.0
+        new = _new_spin(s_i, h, beta, u, dynamics)
+        if new != s_i:
+            spins[c, i] = new
+            _add_flip(c, i, sums, xi_t, new)
+            n_flip += 1
+    return n_flip
+
+
 @njit(cache=True, parallel=True)
+def _hebbian_sweep_parallel(spins, sums, arrays, beta, dynamics, order, uniforms):
+    flips = np.zeros(spins.shape[0], dtype=np.int64)
+    for c in prange(spins.shape[0]):
+        flips[c] = _hebbian_chain_sweep(c, spins, sums, arrays, beta, dynamics, order, uniforms)
+    return flips
+
+
+@njit(cache=True)
+def _hebbian_sweep_serial(spins, sums, arrays, beta, dynamics, order, uniforms):
+    flips = np.zeros(spins.shape[0], dtype=np.int64)
+    for c in range(spins.shape[0]):
+        flips[c] = _hebbian_chain_sweep(c, spins, sums, arrays, beta, dynamics, order, uniforms)
+    return flips
+
+
 def hebbian_sweep(spins, sums, arrays, beta, dynamics, order, uniforms):
     """One sequential sweep of every chain; ``spins`` and ``sums`` updated in place.
+
+    Chains run in parallel threads when there are several (a single chain skips the
+    thread pool, whose start costs more than a small sweep).
 
     Parameters
     ----------
@@ -90,24 +126,8 @@ def hebbian_sweep(spins, sums, arrays, beta, dynamics, order, uniforms):
     (C,) int64
         Flips per chain.
     """
-    xi_t, nnz, diag, weights, w, p, norm, mode = arrays
-    C, N = spins.shape
-    has_u = uniforms.shape[1] > 0
-    flips = np.zeros(C, dtype=np.int64)
-    for c in prange(C):
-        n_flip = 0
-        for t in range(N):
-            i = order[c, t]
-            s_i = np.int64(spins[c, i])
-            h = _hebbian_field(c, i, s_i, sums, xi_t, nnz, diag, weights, w, p, norm, mode)
-            u = uniforms[c, t] if has_u else 0.0
-            new = _new_spin(s_i, h, beta, u, dynamics)
-            if new != s_i:
-                spins[c, i] = new
-                _add_flip(c, i, sums, xi_t, new)
-                n_flip += 1
-        flips[c] = n_flip
-    return flips
+    kernel = _hebbian_sweep_parallel if spins.shape[0] > 1 else _hebbian_sweep_serial
+    return kernel(spins, sums, arrays, beta, dynamics, order, uniforms)
 
 
 @njit(cache=True, parallel=True)
