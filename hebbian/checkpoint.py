@@ -1,0 +1,156 @@
+"""Checkpoints of a sweep: completed grid points persist as they finish.
+
+A *run directory* holds
+
+* ``manifest.json`` -- the fingerprint of the run (experiment, size, validated
+  parameters, seed, package version) and its SHA-256 hash; a run directory belongs to
+  exactly one fingerprint;
+* ``chunk-<first point>-<uuid>.nc`` -- NetCDF files with the results of the points of
+  one finished task (one variable ``p<index>__<key>`` per point and result key), each
+  written under a temporary name and renamed when complete;
+* ``chunk-....nc.sha256`` -- the SHA-256 of that file, written after it.
+
+On resume, a chunk whose checksum is missing or wrong (a truncated or corrupted file)
+is deleted and its points are recomputed; it is never used. No pickle anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["CheckpointStore", "RunDirectoryMismatch", "fingerprint_hash"]
+
+_MANIFEST = "manifest.json"
+_SEP = "__"
+
+
+class RunDirectoryMismatch(ValueError):
+    """The run directory belongs to another configuration."""
+
+
+def fingerprint_hash(fingerprint: dict) -> str:
+    """SHA-256 of the canonical JSON of ``fingerprint``."""
+    text = json.dumps(fingerprint, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+class CheckpointStore:
+    """The checkpoints of one run (module docstring).
+
+    Parameters
+    ----------
+    run_dir : path
+        Created if missing (its parent must exist and be writable).
+    fingerprint : dict
+        What identifies the run; a different fingerprint in an existing run directory
+        raises :class:`RunDirectoryMismatch`.
+    """
+
+    def __init__(self, run_dir: str | os.PathLike, *, fingerprint: dict):
+        self.run_dir = Path(run_dir)
+        self.hash = fingerprint_hash(fingerprint)
+        manifest = self.run_dir / _MANIFEST
+        if manifest.is_file():
+            try:
+                stored = json.loads(manifest.read_text())["hash"]
+            except (ValueError, KeyError, OSError):
+                stored = None
+            if stored != self.hash:
+                raise RunDirectoryMismatch(
+                    f"run directory {str(self.run_dir)!r} holds checkpoints of a different "
+                    f"configuration (hash {str(stored)[:12]}, this run {self.hash[:12]}); "
+                    f"use --new-run-dir, another --run-dir, or delete it"
+                )
+        else:
+            self.run_dir.mkdir(parents=False, exist_ok=True)
+            _atomic_write_text(manifest, json.dumps(
+                {"hash": self.hash, "fingerprint": fingerprint}, indent=1, default=str))
+
+    def load(self) -> tuple[dict[int, dict], int]:
+        """Results of the completed points, and the number of corrupt chunks discarded."""
+        import xarray as xr
+
+        results: dict[int, dict] = {}
+        discarded = 0
+        for path in sorted(self.run_dir.glob("chunk-*.nc")):
+            sidecar = path.with_name(path.name + ".sha256")
+            ok = sidecar.is_file() and sidecar.read_text().strip() == _sha256(path)
+            if ok:
+                try:
+                    with xr.open_dataset(path, engine="h5netcdf") as ds:
+                        results.update(_decode(ds.load()))
+                except (OSError, ValueError):
+                    ok = False
+            if not ok:
+                discarded += 1
+                path.unlink(missing_ok=True)
+                sidecar.unlink(missing_ok=True)
+        return results, discarded
+
+    def save(self, items: list[tuple[int, dict]]) -> Path:
+        """Persist the results of finished points (one chunk file plus its checksum)."""
+        import xarray as xr
+
+        first = min(i for i, _ in items)
+        path = self.run_dir / f"chunk-{first:08d}-{uuid.uuid4().hex[:8]}.nc"
+        fd, tmp = tempfile.mkstemp(prefix=".chunk.", suffix=".tmp", dir=self.run_dir)
+        os.close(fd)
+        try:
+            _encode(items, xr).to_netcdf(tmp, engine="h5netcdf")
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
+        _atomic_write_text(path.with_name(path.name + ".sha256"), _sha256(path) + "\n")
+        return path
+
+
+def _encode(items, xr):
+    data = {}
+    for index, result in items:
+        for key, value in result.items():
+            if _SEP in key:
+                raise ValueError(f"result keys must not contain {_SEP!r}, got {key!r}")
+            arr = np.asarray(value)
+            name = f"p{index}{_SEP}{key}"
+            data[name] = (tuple(f"{name}_d{j}" for j in range(arr.ndim)), arr)
+    return xr.Dataset(data, attrs={"points": json.dumps(sorted(i for i, _ in items))})
+
+
+def _decode(ds) -> dict[int, dict]:
+    out: dict[int, dict] = {i: {} for i in json.loads(ds.attrs["points"])}
+    for name, var in ds.data_vars.items():
+        head, key = name.split(_SEP, 1)
+        value = var.values
+        out[int(head[1:])][key] = value.item() if value.ndim == 0 else value
+    return out
