@@ -92,8 +92,10 @@ class CheckpointStore:
                 )
         else:
             self.run_dir.mkdir(parents=False, exist_ok=True)
-            _atomic_write_text(manifest, json.dumps(
-                {"hash": self.hash, "fingerprint": fingerprint}, indent=1, default=str))
+            _atomic_write_text(
+                manifest,
+                json.dumps({"hash": self.hash, "fingerprint": fingerprint}, indent=1, default=str),
+            )
 
     def load(self) -> tuple[dict[int, dict], int]:
         """Results of the completed points, and the number of corrupt chunks discarded."""

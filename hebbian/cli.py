@@ -325,6 +325,109 @@ def list_experiments(as_json):
         )
 
 
+def _sweep_options(command):
+    """Options shared by `run` and `reproduce` (defined once)."""
+    options = [
+        click.option(
+            "--executor",
+            default="processes",
+            show_default=True,
+            help="serial, processes (local, no server) or dask (a cluster).",
+        ),
+        click.option(
+            "--workers",
+            type=int,
+            default=None,
+            help="Local worker processes (default: the cores).",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="Dask scheduler, tcp://host:port (implies --executor dask).",
+        ),
+        click.option(
+            "--scheduler-file",
+            default=None,
+            metavar="PATH",
+            help="Dask scheduler file (implies --executor dask).",
+        ),
+        click.option(
+            "--chunk-size",
+            type=int,
+            default=None,
+            help="Grid points per task (default: about 8 tasks per worker).",
+        ),
+        click.option(
+            "--resume",
+            is_flag=True,
+            help="Require checkpoints to resume from (rerunning resumes anyway).",
+        ),
+        click.option(
+            "--new-run-dir",
+            is_flag=True,
+            help="If the run directory belongs to another configuration, use a "
+            "new one instead of refusing.",
+        ),
+        click.option(
+            "--keep-checkpoints",
+            is_flag=True,
+            help="Keep the run directory after the result is written.",
+        ),
+        click.option("--force", is_flag=True, help="Run grids above the size limit."),
+        click.option("--quiet", is_flag=True, help="No progress bar, no summary line."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _make_sweep_options(
+    executor, workers, scheduler, scheduler_file, chunk_size, run_dir, new_run_dir, quiet
+):
+    from hebbian.sweep import SweepOptions
+
+    if scheduler or scheduler_file:
+        executor = "dask"
+    try:
+        return SweepOptions(
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            scheduler_file=scheduler_file,
+            run_dir=run_dir,
+            new_run_dir=new_run_dir,
+            chunk_size=chunk_size,
+            progress=not quiet,
+        ).validate()
+    except (ValueError, TypeError) as exc:
+        raise _bad(str(exc)) from None
+
+
+def _run_one(cfg, *, quick, pairs, options, out, force, resume, keep, quiet):
+    """Run one experiment with checkpoints in ``options.run_dir``; write ``out``."""
+    import shutil
+    from pathlib import Path
+
+    from hebbian.checkpoint import RunDirectoryMismatch
+    from hebbian.experiments.run import run_experiment
+    from hebbian.io import write_netcdf
+
+    if resume and not Path(options.run_dir).is_dir():
+        raise _bad(f"nothing to resume: run directory {str(options.run_dir)!r} does not exist")
+    try:
+        ds = run_experiment(cfg, quick=quick, overrides=pairs, options=options, force=force)
+    except RunDirectoryMismatch as exc:
+        raise _bad(str(exc)) from None
+    write_netcdf(ds, out)
+    if not quiet:
+        click.echo(f"{cfg.name}: {ds.attrs['sweep_summary']}", err=True)
+    used = Path(ds.attrs["run_dir"])
+    if not keep and used.is_dir() and (used / "manifest.json").is_file():
+        shutil.rmtree(used)
+    return ds
+
+
 def _checked_output(out, default):
     from hebbian.io import check_writable
 
@@ -352,27 +455,67 @@ def _checked_output(out, default):
     default=None,
     help="Result file (default: ./NAME.nc).",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(experiment, quick, overrides, out, quiet):
+@click.option(
+    "--run-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Checkpoint directory (default: the result file with .run).",
+)
+@_sweep_options
+def run(
+    experiment,
+    quick,
+    overrides,
+    out,
+    run_dir,
+    executor,
+    workers,
+    scheduler,
+    scheduler_file,
+    chunk_size,
+    resume,
+    new_run_dir,
+    keep_checkpoints,
+    force,
+    quiet,
+):
     """Run an experiment (a name from `hebbian list` or a TOML file) and save the Dataset.
 
+    Finished grid points are checkpointed in the run directory as they complete; if the
+    run is interrupted, the same command resumes it and recomputes no finished point.
+
     \b
-    Example:
+    Examples:
       hebbian run amit1987_hopfield_capacity --quick --set n_samples=4 --out cap.nc
+      hebbian run amit1987_hopfield_phase_diagram --scheduler tcp://10.0.0.5:8786
     """
+    from pathlib import Path
+
     from hebbian.experiments.config import ConfigError, load_config, parse_override
-    from hebbian.experiments.run import check_result, resolve_parameters, run_experiment
-    from hebbian.io import write_netcdf
+    from hebbian.experiments.run import check_result, prepare_run
 
     try:
         cfg = load_config(experiment)
         pairs = [parse_override(text) for text in overrides]
-        resolve_parameters(cfg, quick=quick, overrides=pairs)  # validate before running
+        prepare_run(cfg, quick=quick, overrides=pairs, force=force)  # validate before running
     except ConfigError as exc:
         raise _bad(str(exc)) from None
     path = _checked_output(out, f"{cfg.name}.nc")
-    ds = run_experiment(cfg, quick=quick, overrides=pairs, progress=not quiet)
-    write_netcdf(ds, path)
+    run_dir = run_dir or str(Path(path).with_suffix(".run"))
+    options = _make_sweep_options(
+        executor, workers, scheduler, scheduler_file, chunk_size, run_dir, new_run_dir, quiet
+    )
+    ds = _run_one(
+        cfg,
+        quick=quick,
+        pairs=pairs,
+        options=options,
+        out=path,
+        force=force,
+        resume=resume,
+        keep=keep_checkpoints,
+        quiet=quiet,
+    )
     click.echo(
         f"{cfg.name}: {ds.attrs['n_points']} points in {ds.attrs['wall_time_s']:.1f} s -> {path}"
     )
@@ -483,13 +626,13 @@ def _save_figure(ds, path):
 
 
 @main.command()
-@click.option("--quick", is_flag=True, help="Quick sizes (a few minutes on 2 cores).")
+@click.option("--quick", is_flag=True, help="Quick sizes (about a minute on 2 cores).")
 @click.option(
     "--results-dir",
     type=click.Path(file_okay=False),
     default="results",
     show_default=True,
-    help="Where the result files go.",
+    help="Where the result files (and run directories) go.",
 )
 @click.option(
     "--figures-dir",
@@ -498,8 +641,22 @@ def _save_figure(ds, path):
     show_default=True,
     help="Where the figures and summary.md go.",
 )
-@click.option("--quiet", is_flag=True, help="No progress bars.")
-def reproduce(quick, results_dir, figures_dir, quiet):
+@_sweep_options
+def reproduce(
+    quick,
+    results_dir,
+    figures_dir,
+    executor,
+    workers,
+    scheduler,
+    scheduler_file,
+    chunk_size,
+    resume,
+    new_run_dir,
+    keep_checkpoints,
+    force,
+    quiet,
+):
     """Run every experiment, draw its figure and compare with the published values.
 
     Writes RESULTS_DIR/NAME.nc, FIGURES_DIR/NAME.png and FIGURES_DIR/summary.md;
@@ -512,8 +669,7 @@ def reproduce(quick, results_dir, figures_dir, quiet):
     import os
 
     from hebbian.experiments.config import available_configs, load_config
-    from hebbian.experiments.run import check_result, run_experiment
-    from hebbian.io import write_netcdf
+    from hebbian.experiments.run import check_result
 
     for folder in (results_dir, figures_dir):
         try:
@@ -524,12 +680,30 @@ def reproduce(quick, results_dir, figures_dir, quiet):
     summary, missed = [], 0
     for name in available_configs():
         cfg = load_config(name)
-        ds = run_experiment(cfg, quick=quick, progress=not quiet)
-        write_netcdf(ds, os.path.join(results_dir, f"{name}.nc"))
+        options = _make_sweep_options(
+            executor,
+            workers,
+            scheduler,
+            scheduler_file,
+            chunk_size,
+            os.path.join(results_dir, f"{name}.run"),
+            new_run_dir,
+            quiet,
+        )
+        ds = _run_one(
+            cfg,
+            quick=quick,
+            pairs=[],
+            options=options,
+            out=os.path.join(results_dir, f"{name}.nc"),
+            force=force,
+            resume=resume,
+            keep=keep_checkpoints,
+            quiet=quiet,
+        )
         _save_figure(ds, os.path.join(figures_dir, f"{name}.png"))
         rows = check_result(ds)
         missed += sum(not r.passed for r in rows)
-        click.echo(f"{name}: {ds.attrs['n_points']} points, {ds.attrs['wall_time_s']:.1f} s")
         summary.extend((name, r) for r in rows)
     table = _format_table(
         ["experiment", "quantity", "expected", "obtained", "tolerance", "status"],

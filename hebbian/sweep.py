@@ -1,20 +1,48 @@
-"""Run the grid points of an experiment: seeds, order independence, progress.
+"""Run the grid points of an experiment: executors, seeds, checkpoints, progress.
 
-Every grid point ``i`` gets its own generator from
-``numpy.random.SeedSequence(seed, spawn_key=(i,))``, so a point's result depends on the
-configuration seed and its index only: not on the order in which points run, on how
-they are chunked or on how many workers run them.
+Determinism
+    Every grid point ``i`` gets its own generator from
+    ``numpy.random.SeedSequence(seed, spawn_key=(i,))``: a point's result depends on the
+    configuration seed and its index only, so results are bit-identical whatever the
+    executor, the number of workers, the chunking and the completion order.
+
+Executors (:class:`SweepOptions`)
+    ``serial`` -- in this process; ``processes`` -- a pool of local worker processes
+    (``workers``, default: the cores), no server; ``dask`` -- an existing
+    ``dask.distributed`` cluster given by ``scheduler`` (``tcp://host:port``) or
+    ``scheduler_file``, so the same code path serves a hand-started
+    ``dask scheduler`` + ``dask worker``, dask-jobqueue or Kubernetes. Points travel in
+    chunks (tasks) of ``chunk_size`` points, by default enough to keep about eight
+    tasks per worker, so that the per-task overhead stays small against the work.
+
+Checkpoints (:mod:`hebbian.checkpoint`)
+    With a ``run_dir``, every finished chunk is written at once by this process (the
+    workers need no shared file system); a rerun skips completed points, and a run
+    directory of another configuration is refused.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["point_generator", "run_points"]
+__all__ = [
+    "EXECUTORS",
+    "SweepOptions",
+    "SweepReport",
+    "point_generator",
+    "run_points",
+]
+
+#: Executor names.
+EXECUTORS = ("serial", "processes", "dask")
 
 
 def point_generator(seed: int, index: int) -> np.random.Generator:
@@ -22,43 +50,280 @@ def point_generator(seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
 
 
+@dataclass(frozen=True)
+class SweepOptions:
+    """How a sweep runs (module docstring).
+
+    Attributes
+    ----------
+    executor : {"serial", "processes", "dask"}
+    workers : int or None
+        Local worker processes (default: ``os.cpu_count()``); ignored by ``dask``.
+    scheduler : str or None
+        Address of a Dask scheduler, ``tcp://host:port``.
+    scheduler_file : str or None
+        Scheduler file written by ``dask scheduler --scheduler-file``.
+    run_dir : path or None
+        Checkpoint directory; None runs without checkpoints.
+    new_run_dir : bool
+        With a run directory of another configuration, use ``<run_dir>.<hash>`` instead
+        of refusing.
+    chunk_size : int or None
+        Points per task (default: automatic).
+    progress : bool
+        Progress bar on stderr (only when stderr is a terminal).
+    """
+
+    executor: str = "serial"
+    workers: int | None = None
+    scheduler: str | None = None
+    scheduler_file: str | None = None
+    run_dir: str | os.PathLike | None = None
+    new_run_dir: bool = False
+    chunk_size: int | None = None
+    progress: bool = True
+
+    def validate(self) -> SweepOptions:
+        """Check the options before anything runs; raise ``ValueError`` (one line)."""
+        from hebbian._validation import check_choice, check_int
+
+        check_choice("executor", self.executor, EXECUTORS)
+        if self.workers is not None:
+            check_int("workers", self.workers, minimum=1)
+        if self.chunk_size is not None:
+            check_int("chunk size", self.chunk_size, minimum=1)
+        if self.executor == "dask":
+            if (self.scheduler is None) == (self.scheduler_file is None):
+                raise ValueError(
+                    "the dask executor needs exactly one of --scheduler and --scheduler-file"
+                )
+            if self.scheduler is not None and "://" not in self.scheduler:
+                raise ValueError(
+                    f"scheduler address must look like tcp://host:port, got {self.scheduler!r}"
+                )
+            if self.scheduler_file is not None and not Path(self.scheduler_file).is_file():
+                raise ValueError(f"scheduler file {self.scheduler_file!r} does not exist")
+        elif self.scheduler is not None or self.scheduler_file is not None:
+            raise ValueError("--scheduler and --scheduler-file need the dask executor")
+        if self.run_dir is not None:
+            from hebbian.io import check_writable
+
+            check_writable(Path(self.run_dir) / ".write-check") if Path(
+                self.run_dir
+            ).is_dir() else check_writable(self.run_dir)
+        return self
+
+    def n_workers(self) -> int:
+        """Local workers of the ``processes`` executor."""
+        return self.workers or os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What a sweep did.
+
+    Attributes
+    ----------
+    n_points, n_computed, n_resumed : int
+        Points in the grid, computed now, loaded from checkpoints.
+    n_discarded_chunks : int
+        Corrupt checkpoint chunks found and recomputed.
+    wall_time : float
+        Seconds.
+    executor : str
+    workers : int
+    run_dir : str or None
+    """
+
+    n_points: int
+    n_computed: int
+    n_resumed: int
+    n_discarded_chunks: int
+    wall_time: float
+    executor: str
+    workers: int
+    run_dir: str | None
+
+    def summary(self) -> str:
+        """One line: points, wall time, rate, executor, workers."""
+        rate = self.n_computed / self.wall_time if self.wall_time > 0 else float("inf")
+        resumed = f", {self.n_resumed} resumed" if self.n_resumed else ""
+        return (
+            f"{self.n_points} points ({self.n_computed} computed{resumed}) in "
+            f"{self.wall_time:.1f} s, {rate:.1f} points/s, executor {self.executor}, "
+            f"{self.workers} worker{'s' if self.workers != 1 else ''}"
+        )
+
+
+def run_chunk(kind_name: str, params: dict, seed: int, chunk: list[tuple[int, dict]]):
+    """Run the points of one chunk (a task): ``[(index, result), ...]``.
+
+    A module-level function of plain arguments, so that worker processes and Dask
+    workers can run it.
+    """
+    from hebbian.experiments.registry import get_kind
+
+    kind = get_kind(kind_name)
+    return [(i, kind.run_point(params, point, point_generator(seed, i))) for i, point in chunk]
+
+
+def _single_thread_worker() -> None:  # pragma: no cover - runs in worker processes
+    try:
+        import numba
+
+        numba.set_num_threads(1)
+    except Exception:
+        pass
+
+
+def _chunks(indexed: list, size: int) -> list[list]:
+    return [indexed[a : a + size] for a in range(0, len(indexed), size)]
+
+
 def run_points(
-    fn: Callable[[dict, np.random.Generator], dict],
+    kind_name: str,
+    params: dict,
     points: Sequence[dict],
     *,
     seed: int,
+    options: SweepOptions = SweepOptions(),
+    fingerprint: dict | None = None,
     description: str = "points",
-    progress: bool = True,
-) -> tuple[list[dict], float]:
-    """Run ``fn(point, rng)`` for every point, in order, in this process.
+) -> tuple[list[dict], SweepReport]:
+    """Run every grid point of an experiment kind; return the results in grid order.
 
-    A progress bar (points done/total, rate, remaining time) appears on stderr when the
-    run lasts longer than 2 s and stderr is a terminal.
+    Parameters
+    ----------
+    kind_name : str
+        Registered experiment kind.
+    params : dict
+        Validated parameters.
+    points : sequence of dict
+        The grid (:meth:`ExperimentKind.points`).
+    seed : int
+        Root seed.
+    options : SweepOptions
+    fingerprint : dict, optional
+        Identity of the run, needed with a ``run_dir``.
+    description : str
+        Label of the progress bar.
 
     Returns
     -------
     results : list of dict
-        In the order of ``points``.
-    wall_time : float
-        Seconds.
+    report : SweepReport
     """
+    options.validate()
+    start = time.perf_counter()
+    done: dict[int, dict] = {}
+    discarded = 0
+    store = None
+    run_dir = options.run_dir
+    if run_dir is not None:
+        from hebbian.checkpoint import CheckpointStore, RunDirectoryMismatch, fingerprint_hash
+
+        if fingerprint is None:
+            raise ValueError("a run directory needs the fingerprint of the run")
+        try:
+            store = CheckpointStore(run_dir, fingerprint=fingerprint)
+        except RunDirectoryMismatch:
+            if not options.new_run_dir:
+                raise
+            run_dir = f"{run_dir}.{fingerprint_hash(fingerprint)[:12]}"
+            store = CheckpointStore(run_dir, fingerprint=fingerprint)
+        done, discarded = store.load()
+        done = {i: r for i, r in done.items() if i < len(points)}
+    todo = [(i, p) for i, p in enumerate(points) if i not in done]
+    n_resumed = len(done)
+    workers = 1 if options.executor == "serial" else options.n_workers()
+    size = options.chunk_size or max(1, math.ceil(len(todo) / (8 * workers))) if todo else 1
+    chunks = _chunks(todo, size)
+
     from tqdm import tqdm
 
-    start = time.perf_counter()
     bar = tqdm(
         total=len(points),
+        initial=n_resumed,
         desc=description,
         unit="pt",
-        delay=2.0,
         file=sys.stderr,
-        disable=(not progress) or None,
+        disable=(not options.progress) or None,
         leave=False,
+        delay=0.5,
     )
-    results = []
+
+    def finished(items):
+        if store is not None:
+            store.save(items)
+        for i, result in items:
+            done[i] = result
+        bar.update(len(items))
+
     try:
-        for i, point in enumerate(points):
-            results.append(fn(point, point_generator(seed, i)))
-            bar.update(1)
+        if options.executor == "serial":
+            for chunk in chunks:
+                finished(run_chunk(kind_name, params, seed, chunk))
+        elif options.executor == "processes":
+            _run_processes(chunks, kind_name, params, seed, workers, finished)
+        else:
+            workers = _run_dask(chunks, kind_name, params, seed, options, finished)
     finally:
         bar.close()
-    return results, time.perf_counter() - start
+    report = SweepReport(
+        n_points=len(points),
+        n_computed=len(todo),
+        n_resumed=n_resumed,
+        n_discarded_chunks=discarded,
+        wall_time=time.perf_counter() - start,
+        executor=options.executor,
+        workers=workers,
+        run_dir=None if run_dir is None else str(run_dir),
+    )
+    return [done[i] for i in range(len(points))], report
+
+
+def _run_processes(chunks, kind_name, params, seed, workers, finished):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    if not chunks:
+        return
+    # forkserver: workers fork from a clean server process (no threads, so no OpenMP
+    # fork hazards) that has imported the engine once
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(
+        ["hebbian.experiments.kinds", "hebbian.montecarlo.numba_kernels"]
+    )
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)),
+        mp_context=context,
+        initializer=_single_thread_worker,
+    ) as pool:
+        futures = [pool.submit(run_chunk, kind_name, params, seed, c) for c in chunks]
+        for future in as_completed(futures):
+            finished(future.result())
+
+
+def _run_dask(chunks, kind_name, params, seed, options, finished) -> int:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ValueError(
+            "the dask executor needs dask.distributed: pip install 'hebbian[dask]'"
+        ) from None
+    if options.scheduler_file is not None:
+        client = Client(scheduler_file=options.scheduler_file, timeout="20s")
+    else:
+        client = Client(options.scheduler, timeout="20s")
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        futures = [
+            client.submit(run_chunk, kind_name, params, seed, c, pure=False, retries=3)
+            for c in chunks
+        ]
+        for future in as_completed(futures):
+            finished(future.result())
+            future.release()
+    finally:
+        client.close()
+    return workers

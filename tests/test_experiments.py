@@ -123,7 +123,7 @@ def test_tiny_run_check_and_plot(name):
     from matplotlib.figure import Figure
 
     cfg = load_config(name)
-    ds = run_experiment(cfg, quick=True, overrides=TINY[name], progress=False)
+    ds = run_experiment(cfg, quick=True, overrides=TINY[name])
     assert ds.attrs["experiment"] == name and ds.attrs["size"] == "quick"
     assert json.loads(ds.attrs["parameters"])
     for var in ds.data_vars.values():
@@ -133,7 +133,7 @@ def test_tiny_run_check_and_plot(name):
     ax = Figure().add_subplot()
     assert plot_result(ds, ax=ax) is ax and ax.has_data()
     ax.figure.savefig(io.BytesIO(), format="png")  # renders every label (mathtext included)
-    again = run_experiment(cfg, quick=True, overrides=TINY[name], progress=False)
+    again = run_experiment(cfg, quick=True, overrides=TINY[name])
     for key in ds.data_vars:
         np.testing.assert_array_equal(ds[key].values, again[key].values)
 

@@ -93,11 +93,11 @@ class ExperimentKind:
     description: ClassVar[str]
     parameters: ClassVar[dict[str, Param]]
     obtained_quantities: ClassVar[tuple[str, ...]]
-    #: Largest grid a run accepts.
-    max_points: ClassVar[int] = 200_000
+    #: Largest grid a run accepts without ``force``.
+    max_points: ClassVar[int] = 20_000
 
     def validate(self, raw: dict, *, where: str) -> dict:
-        """Validate a parameter table: known keys, types, ranges, defaults, grid size."""
+        """Validate a parameter table: known keys, types, ranges and defaults."""
         check_keys(where, raw, self.parameters)
         out = {}
         for key, spec in self.parameters.items():
@@ -108,11 +108,6 @@ class ExperimentKind:
             else:
                 raise ConfigError(f"{where} needs the parameter {key!r} ({spec.help})")
         self.check(out, where=where)
-        n = len(self.points(out))
-        if n > self.max_points:
-            raise ConfigError(
-                f"{where} defines {n} grid points, above the limit {self.max_points}"
-            )
         return out
 
     def check(self, params: dict, *, where: str) -> None:

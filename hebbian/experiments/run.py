@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hebbian._version import __version__
 from hebbian.experiments.config import ConfigError, Expected, ExperimentConfig
 from hebbian.experiments.registry import get_kind
-from hebbian.sweep import run_points
+from hebbian.sweep import SweepOptions, run_points
 
 __all__ = ["CheckRow", "check_result", "plot_result", "run_experiment"]
 
@@ -25,8 +25,46 @@ def resolve_parameters(config: ExperimentConfig, *, quick: bool, overrides=()) -
     return get_kind(config.kind).validate(raw, where=f"{where} with --set" if overrides else where)
 
 
+def run_fingerprint(config: ExperimentConfig, *, quick: bool, params: dict) -> dict:
+    """Identify a run for its checkpoints: experiment, size, parameters, seed, version."""
+    return {
+        "experiment": config.name,
+        "kind": config.kind,
+        "size": "quick" if quick else "full",
+        "parameters": params,
+        "seed": config.seed,
+        "hebbian_version": __version__,
+    }
+
+
+def prepare_run(
+    config: ExperimentConfig, *, quick: bool = False, overrides=(), force: bool = False
+) -> tuple[dict, list[dict]]:
+    """Validate everything a run needs and return its parameters and grid.
+
+    Raises
+    ------
+    ConfigError
+        Invalid overrides, or a grid above the kind's ``max_points`` without ``force``.
+    """
+    kind = get_kind(config.kind)
+    params = resolve_parameters(config, quick=quick, overrides=overrides)
+    points = kind.points(params)
+    if len(points) > kind.max_points and not force:
+        raise ConfigError(
+            f"the grid has {len(points)} points, above the limit "
+            f"{kind.max_points}; use --force to run it anyway"
+        )
+    return params, points
+
+
 def run_experiment(
-    config: ExperimentConfig, *, quick: bool = False, overrides=(), progress: bool = True
+    config: ExperimentConfig,
+    *,
+    quick: bool = False,
+    overrides=(),
+    options: SweepOptions | None = None,
+    force: bool = False,
 ):
     """Run every grid point of ``config`` and return the assembled Dataset.
 
@@ -37,25 +75,31 @@ def run_experiment(
         Use the ``[quick]`` sizes.
     overrides : sequence of (key, value)
         Parameter overrides (``--set``), validated like the file.
-    progress : bool
-        Progress bar on stderr for runs longer than 2 s.
+    options : SweepOptions, optional
+        Executor, workers, checkpoints, progress (default: serial, no checkpoints).
+    force : bool
+        Run grids above the kind's size limit.
 
     Returns
     -------
     xarray.Dataset
         With attributes ``experiment``, ``kind``, ``size``, ``config_toml``,
         ``parameters`` (JSON), ``expected`` (JSON), ``seed``, ``hebbian_version``,
-        ``wall_time_s``.
+        ``wall_time_s`` and the sweep report (``executor``, ``workers``,
+        ``n_points_computed``, ``n_points_resumed``, ``n_discarded_chunks``,
+        ``sweep_summary``).
     """
+    options = options or SweepOptions()
     kind = get_kind(config.kind)
-    params = resolve_parameters(config, quick=quick, overrides=overrides)
-    points = kind.points(params)
-    results, wall = run_points(
-        lambda point, rng: kind.run_point(params, point, rng),
+    params, points = prepare_run(config, quick=quick, overrides=overrides, force=force)
+    results, report = run_points(
+        config.kind,
+        params,
         points,
         seed=config.seed,
+        options=options,
+        fingerprint=run_fingerprint(config, quick=quick, params=params),
         description=config.name,
-        progress=progress,
     )
     ds = kind.assemble(params, points, results)
     ds.attrs.update(
@@ -71,7 +115,14 @@ def run_experiment(
             "seed": config.seed,
             "n_points": len(points),
             "hebbian_version": __version__,
-            "wall_time_s": wall,
+            "wall_time_s": report.wall_time,
+            "executor": report.executor,
+            "workers": report.workers,
+            "n_points_computed": report.n_computed,
+            "n_points_resumed": report.n_resumed,
+            "n_discarded_chunks": report.n_discarded_chunks,
+            "sweep_summary": report.summary(),
+            "run_dir": report.run_dir or "none",
         }
     )
     return ds

@@ -1,0 +1,305 @@
+"""Sweeps: executors give identical results; checkpoints survive SIGKILL and corruption."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from hebbian.checkpoint import CheckpointStore, RunDirectoryMismatch
+from hebbian.experiments.config import load_config
+from hebbian.experiments.run import run_experiment
+from hebbian.sweep import SweepOptions
+
+SMALL = [
+    ("n_neurons", [100, 150]),
+    ("alpha", [0.05, 0.1, 0.2]),
+    ("n_samples", 3),
+    ("n_chains", 2),
+    ("n_sweeps", 6),
+    ("n_bootstrap", 20),
+]
+
+
+def assert_same_data(a, b):
+    assert set(a.data_vars) == set(b.data_vars)
+    for key in a.data_vars:
+        np.testing.assert_array_equal(a[key].values, b[key].values, err_msg=key)
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config("amit1987_hopfield_capacity")
+
+
+@pytest.fixture(scope="module")
+def serial_result(config):
+    return run_experiment(config, quick=True, overrides=SMALL)
+
+
+def test_processes_and_chunking_do_not_change_results(config, serial_result):
+    for chunk in (1, 5):
+        ds = run_experiment(
+            config,
+            quick=True,
+            overrides=SMALL,
+            options=SweepOptions(
+                executor="processes", workers=2, chunk_size=chunk, progress=False
+            ),
+        )
+        assert ds.attrs["executor"] == "processes" and ds.attrs["workers"] == 2
+        assert_same_data(ds, serial_result)
+
+
+@pytest.mark.slow
+def test_dask_cluster_on_loopback_gives_the_same_bytes(config, serial_result, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        protocol="tcp",
+        dashboard_address=None,
+        silence_logs=50,
+    ) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        ds = run_experiment(
+            config,
+            quick=True,
+            overrides=SMALL,
+            options=SweepOptions(
+                executor="dask", scheduler=cluster.scheduler_address, chunk_size=2, progress=False
+            ),
+        )
+    assert ds.attrs["executor"] == "dask" and ds.attrs["workers"] == 2
+    assert_same_data(ds, serial_result)
+    # the written files hold the same bytes for every data variable
+    a, b = tmp_path / "a.nc", tmp_path / "b.nc"
+    for result, path in ((ds, a), (serial_result, b)):
+        bare = result.copy()
+        bare.attrs = {}
+        bare.to_netcdf(path, engine="h5netcdf")
+    with xr.open_dataset(a, engine="h5netcdf") as x, xr.open_dataset(b, engine="h5netcdf") as y:
+        for key in x.data_vars:
+            assert x[key].values.tobytes() == y[key].values.tobytes()
+
+
+@pytest.mark.slow
+def test_dask_worker_death_is_retried(config, serial_result):
+    distributed = pytest.importorskip("distributed")
+    import threading
+
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=50,
+    ) as cluster:
+        client = distributed.Client(cluster)
+        pids = client.run(os.getpid)
+        victim = sorted(pids.values())[0]
+
+        def kill_soon():
+            time.sleep(1.5)
+            os.kill(victim, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_soon)
+        killer.start()
+        ds = run_experiment(
+            config,
+            quick=True,
+            overrides=SMALL + [("n_sweeps", 40)],
+            options=SweepOptions(
+                executor="dask", scheduler=cluster.scheduler_address, chunk_size=1, progress=False
+            ),
+        )
+        killer.join()
+        client.close()
+    again = run_experiment(config, quick=True, overrides=SMALL + [("n_sweeps", 40)])
+    assert_same_data(ds, again)
+
+
+def test_checkpoints_resume_and_detect_corruption(config, serial_result, tmp_path):
+    run_dir = tmp_path / "run"
+    opts = SweepOptions(run_dir=run_dir, chunk_size=4, progress=False)
+    first = run_experiment(config, quick=True, overrides=SMALL, options=opts)
+    assert first.attrs["n_points_computed"] == 18 and first.attrs["n_points_resumed"] == 0
+    chunks = sorted(run_dir.glob("chunk-*.nc"))
+    assert len(chunks) == 5 and len(list(run_dir.glob("chunk-*.nc.sha256"))) == 5
+    again = run_experiment(config, quick=True, overrides=SMALL, options=opts)
+    assert again.attrs["n_points_computed"] == 0 and again.attrs["n_points_resumed"] == 18
+    assert_same_data(again, serial_result)
+    # corrupt one chunk: detected by its checksum, deleted and recomputed
+    raw = bytearray(chunks[1].read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    chunks[1].write_bytes(bytes(raw))
+    fixed = run_experiment(config, quick=True, overrides=SMALL, options=opts)
+    assert fixed.attrs["n_discarded_chunks"] == 1
+    assert fixed.attrs["n_points_computed"] == 4 and fixed.attrs["n_points_resumed"] == 14
+    assert_same_data(fixed, serial_result)
+    # a truncated file is no better
+    chunks = sorted(run_dir.glob("chunk-*.nc"))
+    chunks[0].write_bytes(chunks[0].read_bytes()[:100])
+    fixed = run_experiment(config, quick=True, overrides=SMALL, options=opts)
+    assert fixed.attrs["n_discarded_chunks"] == 1 and fixed.attrs["n_points_computed"] == 4
+    assert_same_data(fixed, serial_result)
+
+
+def test_changed_config_is_refused_or_gets_a_new_run_dir(config, tmp_path):
+    run_dir = tmp_path / "run"
+    run_experiment(config, quick=True, overrides=SMALL, options=SweepOptions(run_dir=run_dir))
+    changed = SMALL + [("n_sweeps", 7)]
+    with pytest.raises(RunDirectoryMismatch, match="different configuration"):
+        run_experiment(
+            config, quick=True, overrides=changed, options=SweepOptions(run_dir=run_dir)
+        )
+    ds = run_experiment(
+        config,
+        quick=True,
+        overrides=changed,
+        options=SweepOptions(run_dir=run_dir, new_run_dir=True),
+    )
+    assert ds.attrs["run_dir"].startswith(str(run_dir) + ".")
+    assert ds.attrs["n_points_computed"] == 18
+
+
+def test_checkpoint_store_round_trip(tmp_path):
+    store = CheckpointStore(tmp_path / "r", fingerprint={"a": 1})
+    store.save([(3, {"x": 1.5, "v": np.arange(4)}), (7, {"x": -2.0, "v": np.zeros(4)})])
+    loaded, bad = store.load()
+    assert bad == 0 and sorted(loaded) == [3, 7]
+    assert loaded[3]["x"] == 1.5 and np.array_equal(loaded[3]["v"], np.arange(4))
+    with pytest.raises(RunDirectoryMismatch):
+        CheckpointStore(tmp_path / "r", fingerprint={"a": 2})
+
+
+CLI = [sys.executable, "-m", "hebbian.cli"]
+KILL_RUN = [
+    "run",
+    "amit1987_hopfield_capacity",
+    "--quick",
+    "--executor",
+    "serial",
+    "--chunk-size",
+    "2",
+    "--quiet",
+    "--set",
+    "n_neurons=[400, 800]",
+    "--set",
+    "n_samples=4",
+    "--set",
+    "n_sweeps=30",
+]
+
+
+@pytest.mark.slow
+def test_sigkill_then_resume_recomputes_no_finished_point(tmp_path):
+    out, run_dir = tmp_path / "killed.nc", tmp_path / "killed.run"
+    args = [*CLI, *KILL_RUN, "--out", str(out), "--run-dir", str(run_dir), "--keep-checkpoints"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(run_dir.glob("chunk-*.sha256"))) < 5:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    finished_before = 0
+    for sidecar in run_dir.glob("chunk-*.sha256"):
+        with xr.open_dataset(sidecar.with_suffix(""), engine="h5netcdf") as ds:
+            finished_before += len(json.loads(ds.attrs["points"]))
+    assert 10 <= finished_before < 104
+    resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    reference = subprocess.run(
+        [*CLI, *KILL_RUN, "--out", str(tmp_path / "ref.nc")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert reference.returncode == 0, reference.stderr
+    with (
+        xr.open_dataset(out, engine="h5netcdf") as a,
+        xr.open_dataset(tmp_path / "ref.nc", engine="h5netcdf") as b,
+    ):
+        assert a.attrs["n_points_resumed"] == finished_before
+        assert a.attrs["n_points_computed"] == 104 - finished_before  # nothing recomputed
+        assert_same_data(a, b)
+
+
+BAD = [
+    (["run", "amit1987_hopfield_capacity", "--executor", "threads"], "executor must be one of"),
+    (["run", "amit1987_hopfield_capacity", "--workers", "0"], "workers must be >= 1, got 0"),
+    (["run", "amit1987_hopfield_capacity", "--chunk-size", "0"], "chunk size must be >= 1"),
+    (["run", "amit1987_hopfield_capacity", "--scheduler", "localhost"], "tcp://host:port"),
+    (
+        ["run", "amit1987_hopfield_capacity", "--scheduler-file", "nofile.json"],
+        "scheduler file 'nofile.json' does not exist",
+    ),
+    (["run", "amit1987_hopfield_capacity", "--executor", "dask"], "exactly one of"),
+    (["run", "amit1987_hopfield_capacity", "--resume"], "nothing to resume"),
+    (["run", "amit1987_hopfield_capacity", "--set", "alpha=[]"], "must be a non-empty list"),
+    (
+        [
+            "run",
+            "amit1987_hopfield_capacity",
+            "--set",
+            "n_neurons=[100]",
+            "--set",
+            "alpha={start=0.1, stop=0.2, num=100000}",
+        ],
+        "use --force",
+    ),
+    (["run", "amit1987_hopfield_capacity", "--set", "n_neuron=[100]"], "did you mean 'n_neurons'"),
+    (["run", "amit1987_hopfield_capacity", "--set", "threshold=2"], "threshold must be in [0, 1]"),
+    (["run", "bad.toml"], "malformed TOML"),
+    (["run", "amit1987_hopfield_capacity", "--run-dir", "no/such/dir"], "does not exist"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD)
+def test_bad_sweep_input_exits_2_and_writes_nothing(tmp_path, args, message):
+    (tmp_path / "bad.toml").write_text("[experiment\nname = 1\n")
+    before = {p.name for p in tmp_path.iterdir()}
+    out = subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], out.stderr
+    assert {p.name for p in tmp_path.iterdir()} == before
+
+
+def test_progress_summary_line(tmp_path):
+    out = subprocess.run(
+        [
+            *CLI,
+            "run",
+            "amit1987_hopfield_capacity",
+            "--quick",
+            "--executor",
+            "serial",
+            "--set",
+            "n_neurons=[100]",
+            "--set",
+            "n_samples=1",
+            "--set",
+            "n_bootstrap=10",
+            "--out",
+            str(tmp_path / "r.nc"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    line = [x for x in out.stderr.splitlines() if "points/s" in x]
+    assert len(line) == 1 and "executor serial, 1 worker" in line[0]
+    assert not (tmp_path / "r.run").exists()  # checkpoints removed after success
+    assert Path(tmp_path / "r.nc").exists()
