@@ -6,7 +6,8 @@ A *run directory* holds
   parameters, seed, package version) and its SHA-256 hash; a run directory belongs to
   exactly one fingerprint;
 * ``chunk-<first point>-<uuid>.nc`` -- NetCDF files with the results of the points of
-  one finished task (one variable ``p<index>__<key>`` per point and result key), each
+  one finished task (per result key and value shape, one variable stacking the points'
+  values along its first axis, and ``<name>__points`` with their indices), each
   written under a temporary name and renamed when complete;
 * ``chunk-....nc.sha256`` -- the SHA-256 of that file, written after it.
 
@@ -138,21 +139,29 @@ class CheckpointStore:
 
 
 def _encode(items, xr):
-    data = {}
+    groups: dict[tuple, list] = {}
     for index, result in items:
         for key, value in result.items():
             if _SEP in key:
                 raise ValueError(f"result keys must not contain {_SEP!r}, got {key!r}")
             arr = np.asarray(value)
-            name = f"p{index}{_SEP}{key}"
-            data[name] = (tuple(f"{name}_d{j}" for j in range(arr.ndim)), arr)
+            groups.setdefault((key, arr.shape, arr.dtype.str), []).append((index, arr))
+    data = {}
+    for g, ((key, shape, _), members) in enumerate(groups.items()):
+        name = f"{key}{_SEP}{g}"
+        dims = (f"{name}_point", *(f"{name}_d{j}" for j in range(len(shape))))
+        data[name] = (dims, np.stack([a for _, a in members]))
+        data[f"{name}{_SEP}points"] = ((dims[0],), np.array([i for i, _ in members]))
     return xr.Dataset(data, attrs={"points": json.dumps(sorted(i for i, _ in items))})
 
 
 def _decode(ds) -> dict[int, dict]:
     out: dict[int, dict] = {i: {} for i in json.loads(ds.attrs["points"])}
     for name, var in ds.data_vars.items():
-        head, key = name.split(_SEP, 1)
-        value = var.values
-        out[int(head[1:])][key] = value.item() if value.ndim == 0 else value
+        if name.endswith(f"{_SEP}points"):
+            continue
+        key = name.rsplit(_SEP, 1)[0]
+        indices = ds[f"{name}{_SEP}points"].values
+        for index, value in zip(indices, var.values):
+            out[int(index)][key] = value.item() if value.ndim == 0 else value
     return out

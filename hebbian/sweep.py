@@ -155,14 +155,23 @@ class SweepReport:
         )
 
 
-def run_chunk(kind_name: str, params: dict, seed: int, chunk: list[tuple[int, dict]]):
+def run_chunk(
+    kind_name: str,
+    params: dict,
+    seed: int,
+    chunk: list[tuple[int, dict]],
+    single_thread: bool = False,
+):
     """Run the points of one chunk (a task): ``[(index, result), ...]``.
 
     A module-level function of plain arguments, so that worker processes and Dask
-    workers can run it.
+    workers can run it. With ``single_thread`` the Numba kernels of this task run on one
+    thread (workers are the parallelism; nested thread pools would oversubscribe).
     """
     from hebbian.experiments.registry import get_kind
 
+    if single_thread:
+        _single_thread_worker()
     kind = get_kind(kind_name)
     return [(i, kind.run_point(params, point, point_generator(seed, i))) for i, point in chunk]
 
@@ -282,26 +291,47 @@ def run_points(
     return [done[i] for i in range(len(points))], report
 
 
-def _run_processes(chunks, kind_name, params, seed, workers, finished):
+_POOL: dict = {}
+
+
+def _process_pool(workers: int):
+    """Return a pool of ``workers`` local processes, kept for later sweeps.
+
+    Workers fork from a clean forkserver (no threads, so no OpenMP fork hazards) that
+    has imported the engine and xarray once; a kept pool also keeps its loaded kernels,
+    so that a second sweep starts at once. The pool is shut down at exit.
+    """
+    import atexit
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = _POOL.get(workers)
+    if pool is None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(
+            ["xarray", "hebbian.experiments.kinds", "hebbian.montecarlo.numba_kernels"]
+        )
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_single_thread_worker
+        )
+        _POOL[workers] = pool
+        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    return pool
+
+
+def _run_processes(chunks, kind_name, params, seed, workers, finished):
+    from concurrent.futures import BrokenExecutor, as_completed
 
     if not chunks:
         return
-    # forkserver: workers fork from a clean server process (no threads, so no OpenMP
-    # fork hazards) that has imported the engine once
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["hebbian.experiments.kinds", "hebbian.montecarlo.numba_kernels"]
-    )
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)),
-        mp_context=context,
-        initializer=_single_thread_worker,
-    ) as pool:
+    pool = _process_pool(workers)
+    try:
         futures = [pool.submit(run_chunk, kind_name, params, seed, c) for c in chunks]
         for future in as_completed(futures):
             finished(future.result())
+    except BrokenExecutor:
+        _POOL.pop(workers, None)
+        raise
 
 
 def _run_dask(chunks, kind_name, params, seed, options, finished) -> int:
@@ -318,7 +348,7 @@ def _run_dask(chunks, kind_name, params, seed, options, finished) -> int:
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         futures = [
-            client.submit(run_chunk, kind_name, params, seed, c, pure=False, retries=3)
+            client.submit(run_chunk, kind_name, params, seed, c, True, pure=False, retries=3)
             for c in chunks
         ]
         for future in as_completed(futures):
