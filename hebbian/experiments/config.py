@@ -103,25 +103,30 @@ def check_keys(where: str, given, allowed) -> None:
             )
 
 
-def _config_folder() -> Path:
-    """Locate the folder of the configurations.
+def available_configs() -> dict[str, Path]:
+    """Available configurations: name -> path.
 
-    In a source checkout (and an editable install) it is the top-level ``experiments/``
-    beside the package; a regular install carries it as the data package
-    ``hebbian.configs``.
+    In a source checkout (and an editable install) they are the top-level
+    ``experiments/*.toml`` beside the package; a regular install carries them as the
+    data package ``hebbian.configs``.
+
+    Raises
+    ------
+    ConfigError
+        When no configuration is found (a broken installation).
     """
     root = Path(__file__).resolve().parents[2]
     if (root / "pyproject.toml").is_file() and (root / "experiments").is_dir():
-        return root / "experiments"
-    try:
-        return Path(str(resources.files("hebbian.configs")))
-    except ModuleNotFoundError:  # pragma: no cover - broken installation
-        raise ConfigError("no experiment configurations are installed") from None
-
-
-def available_configs() -> dict[str, Path]:
-    """Available configurations: name -> path."""
-    return {p.stem: p for p in sorted(_config_folder().glob("*.toml"))}
+        paths = list((root / "experiments").glob("*.toml"))
+    else:
+        try:  # a namespace package: iterate it (its str() is not a path)
+            paths = [Path(str(p)) for p in resources.files("hebbian.configs").iterdir()]
+        except ModuleNotFoundError:  # pragma: no cover - broken installation
+            paths = []
+    found = {p.stem: p for p in sorted(paths) if p.suffix == ".toml"}
+    if not found:
+        raise ConfigError("no experiment configurations are installed (hebbian.configs)")
+    return found
 
 
 def load_config(name_or_path: str | Path) -> ExperimentConfig:
