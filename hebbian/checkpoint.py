@@ -8,7 +8,10 @@ A *run directory* holds
 * ``chunk-<first point>-<uuid>.nc`` -- NetCDF files with the results of the points of
   one finished task (per result key and value shape, one variable stacking the points'
   values along its first axis, and ``<name>__points`` with their indices), each
-  written under a temporary name and renamed when complete;
+  written under a temporary name and renamed when complete. They are classic NetCDF-3
+  files (SciPy's writer: 5 ms a chunk against 33 ms for HDF5), so values are stored as
+  float64 with their original dtype in an attribute and restored exactly on loading
+  (integers must stay below 2**53);
 * ``chunk-....nc.sha256`` -- the SHA-256 of that file, written after it.
 
 On resume, a chunk whose checksum is missing or wrong (a truncated or corrupted file)
@@ -26,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CheckpointStore", "RunDirectoryMismatch", "fingerprint_hash"]
+__all__ = ["CheckpointStore", "RunDirectoryMismatch", "fingerprint_hash", "remove_run_dir"]
 
 _MANIFEST = "manifest.json"
 _SEP = "__"
@@ -92,6 +95,11 @@ class CheckpointStore:
                     f"use --new-run-dir, another --run-dir, or delete it"
                 )
         else:
+            if self.run_dir.is_dir() and any(self.run_dir.iterdir()):
+                raise RunDirectoryMismatch(
+                    f"run directory {str(self.run_dir)!r} exists and is not a hebbian run "
+                    f"directory (no manifest.json); choose an empty or new folder"
+                )
             self.run_dir.mkdir(parents=False, exist_ok=True)
             _atomic_write_text(
                 manifest,
@@ -109,15 +117,25 @@ class CheckpointStore:
             ok = sidecar.is_file() and sidecar.read_text().strip() == _sha256(path)
             if ok:
                 try:
-                    with xr.open_dataset(path, engine="h5netcdf") as ds:
+                    with xr.open_dataset(path, engine="scipy") as ds:
                         results.update(_decode(ds.load()))
-                except (OSError, ValueError):
+                except Exception:  # any unreadable chunk is recomputed, never used
                     ok = False
             if not ok:
                 discarded += 1
                 path.unlink(missing_ok=True)
                 sidecar.unlink(missing_ok=True)
         return results, discarded
+
+    def remove(self) -> None:
+        """Delete the checkpoints and the run directory (only the files this store writes)."""
+        for pattern in ("chunk-*", ".chunk.*.tmp", ".manifest.json.*", _MANIFEST):
+            for path in self.run_dir.glob(pattern):
+                path.unlink(missing_ok=True)
+        try:
+            self.run_dir.rmdir()
+        except OSError:  # something else lives there: leave it
+            pass
 
     def save(self, items: list[tuple[int, dict]]) -> Path:
         """Persist the results of finished points (one chunk file plus its checksum)."""
@@ -128,7 +146,7 @@ class CheckpointStore:
         fd, tmp = tempfile.mkstemp(prefix=".chunk.", suffix=".tmp", dir=self.run_dir)
         os.close(fd)
         try:
-            _encode(items, xr).to_netcdf(tmp, engine="h5netcdf")
+            _encode(items, xr).to_netcdf(tmp, engine="scipy")
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
@@ -147,11 +165,16 @@ def _encode(items, xr):
             arr = np.asarray(value)
             groups.setdefault((key, arr.shape, arr.dtype.str), []).append((index, arr))
     data = {}
-    for g, ((key, shape, _), members) in enumerate(groups.items()):
+    for g, ((key, shape, dtype), members) in enumerate(groups.items()):
         name = f"{key}{_SEP}{g}"
         dims = (f"{name}_point", *(f"{name}_d{j}" for j in range(len(shape))))
-        data[name] = (dims, np.stack([a for _, a in members]))
-        data[f"{name}{_SEP}points"] = ((dims[0],), np.array([i for i, _ in members]))
+        values = np.stack([a for _, a in members])
+        if values.dtype.kind not in "biuf":
+            raise ValueError(f"result {key!r} has dtype {values.dtype}; results must be numeric")
+        if values.dtype.kind in "iu" and values.size and np.abs(values).max() >= 2**53:
+            raise ValueError(f"result {key!r} holds integers beyond 2**53")
+        data[name] = (dims, values.astype(np.float64), {"dtype": dtype})
+        data[f"{name}{_SEP}points"] = ((dims[0],), np.array([float(i) for i, _ in members]))
     return xr.Dataset(data, attrs={"points": json.dumps(sorted(i for i, _ in items))})
 
 
@@ -162,6 +185,16 @@ def _decode(ds) -> dict[int, dict]:
             continue
         key = name.rsplit(_SEP, 1)[0]
         indices = ds[f"{name}{_SEP}points"].values
-        for index, value in zip(indices, var.values):
+        values = var.values.astype(np.dtype(var.attrs["dtype"]))
+        for index, value in zip(indices, values):
             out[int(index)][key] = value.item() if value.ndim == 0 else value
     return out
+
+
+def remove_run_dir(run_dir: str | os.PathLike) -> None:
+    """Delete a run directory's checkpoints and the folder, if it holds a manifest."""
+    path = Path(run_dir)
+    if (path / _MANIFEST).is_file():
+        store = CheckpointStore.__new__(CheckpointStore)
+        store.run_dir = path
+        store.remove()

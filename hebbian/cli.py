@@ -192,16 +192,20 @@ def simulate(
     from hebbian.montecarlo.engine import simulate as run_simulation
 
     initial = cue(model.memories[0], noise=cue_noise, n_cues=n_chains, seed=rng)
-    ds = run_simulation(
-        model,
-        temperature=temperature,
-        n_sweeps=n_sweeps,
-        n_chains=n_chains,
-        dynamics=name,
-        site_order=site_order,
-        initial=initial,
-        seed=rng,
-    )
+    try:  # limits that only the engine knows (sizes of exact sums, recorded values) are
+        # checked before any sweep runs
+        ds = run_simulation(
+            model,
+            temperature=temperature,
+            n_sweeps=n_sweeps,
+            n_chains=n_chains,
+            dynamics=name,
+            site_order=site_order,
+            initial=initial,
+            seed=rng,
+        )
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
     ds.attrs.update(
         {
             "cue_noise": cue_noise,
@@ -406,10 +410,9 @@ def _make_sweep_options(
 
 def _run_one(cfg, *, quick, pairs, options, out, force, resume, keep, quiet):
     """Run one experiment with checkpoints in ``options.run_dir``; write ``out``."""
-    import shutil
     from pathlib import Path
 
-    from hebbian.checkpoint import RunDirectoryMismatch
+    from hebbian.checkpoint import RunDirectoryMismatch, remove_run_dir
     from hebbian.experiments.run import run_experiment
     from hebbian.io import write_netcdf
 
@@ -417,14 +420,15 @@ def _run_one(cfg, *, quick, pairs, options, out, force, resume, keep, quiet):
         raise _bad(f"nothing to resume: run directory {str(options.run_dir)!r} does not exist")
     try:
         ds = run_experiment(cfg, quick=quick, overrides=pairs, options=options, force=force)
-    except RunDirectoryMismatch as exc:
+    except (RunDirectoryMismatch, ValueError) as exc:
+        # RunDirectoryMismatch, or a parameter the grid points refuse (limits that only
+        # the engine knows); finished points stay checkpointed
         raise _bad(str(exc)) from None
     write_netcdf(ds, out)
     if not quiet:
         click.echo(f"{cfg.name}: {ds.attrs['sweep_summary']}", err=True)
-    used = Path(ds.attrs["run_dir"])
-    if not keep and used.is_dir() and (used / "manifest.json").is_file():
-        shutil.rmtree(used)
+    if not keep:
+        remove_run_dir(ds.attrs["run_dir"])
     return ds
 
 
@@ -618,6 +622,9 @@ def _save_figure(ds, path):
     os.close(fd)
     try:
         ax.figure.savefig(tmp, dpi=110)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     finally:
         plt.close(ax.figure)

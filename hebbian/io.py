@@ -47,6 +47,9 @@ def write_netcdf(dataset, path: str | os.PathLike) -> Path:
     os.close(fd)
     try:
         dataset.to_netcdf(tmp, engine="h5netcdf")
+        umask = os.umask(0)  # mkstemp creates 0600; give the file the usual mode
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, p)
     except BaseException:
         if os.path.exists(tmp):

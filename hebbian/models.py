@@ -199,7 +199,7 @@ class CouplingModel:
         object.__setattr__(self, "couplings", J)
         if self.memories is not None:
             xi = np.asarray(self.memories)
-            if xi.ndim != 2 or xi.shape[1] != J.shape[0] or np.any((xi < -1) | (xi > 1)):
+            if xi.ndim != 2 or xi.shape[1] != J.shape[0] or not np.all(np.isin(xi, (-1, 0, 1))):
                 raise ValueError(
                     f"memories must be a (K, {J.shape[0]}) array of {{-1, 0, +1}}, "
                     f"got shape {xi.shape}"

@@ -245,8 +245,10 @@ def run_points(
     todo = [(i, p) for i, p in enumerate(points) if i not in done]
     n_resumed = len(done)
     workers = 1 if options.executor == "serial" else options.n_workers()
-    size = options.chunk_size or max(1, math.ceil(len(todo) / (8 * workers))) if todo else 1
-    chunks = _chunks(todo, size)
+
+    def chunks_for(n_workers: int) -> list[list]:
+        size = options.chunk_size or max(1, math.ceil(len(todo) / (8 * n_workers)))
+        return _chunks(todo, size)
 
     from tqdm import tqdm
 
@@ -270,12 +272,12 @@ def run_points(
 
     try:
         if options.executor == "serial":
-            for chunk in chunks:
+            for chunk in chunks_for(1):
                 finished(run_chunk(kind_name, params, seed, chunk))
         elif options.executor == "processes":
-            _run_processes(chunks, kind_name, params, seed, workers, finished)
+            _run_processes(chunks_for(workers), kind_name, params, seed, workers, finished)
         else:
-            workers = _run_dask(chunks, kind_name, params, seed, options, finished)
+            workers = _run_dask(chunks_for, kind_name, params, seed, options, finished)
     finally:
         bar.close()
     report = SweepReport(
@@ -325,16 +327,22 @@ def _run_processes(chunks, kind_name, params, seed, workers, finished):
     if not chunks:
         return
     pool = _process_pool(workers)
+    futures = [pool.submit(run_chunk, kind_name, params, seed, c) for c in chunks]
     try:
-        futures = [pool.submit(run_chunk, kind_name, params, seed, c) for c in chunks]
         for future in as_completed(futures):
             finished(future.result())
-    except BrokenExecutor:
-        _POOL.pop(workers, None)
+    except BaseException as exc:
+        # a failed chunk (or Ctrl-C): stop the queued work instead of running it for nothing
+        for future in futures:
+            future.cancel()
+        if isinstance(exc, (BrokenExecutor, KeyboardInterrupt)):
+            _POOL.pop(workers, None)
+            pool.shutdown(wait=False, cancel_futures=True)
         raise
 
 
-def _run_dask(chunks, kind_name, params, seed, options, finished) -> int:
+def _run_dask(chunks_for, kind_name, params, seed, options, finished) -> int:
+    """Run the chunks on a Dask cluster; chunks are sized from the cluster's workers."""
     try:
         from distributed import Client, as_completed
     except ImportError:  # pragma: no cover - depends on the installation
@@ -347,13 +355,18 @@ def _run_dask(chunks, kind_name, params, seed, options, finished) -> int:
         client = Client(options.scheduler, timeout="20s")
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
+        chunks = chunks_for(workers)
         futures = [
             client.submit(run_chunk, kind_name, params, seed, c, True, pure=False, retries=3)
             for c in chunks
         ]
-        for future in as_completed(futures):
-            finished(future.result())
-            future.release()
+        try:
+            for future in as_completed(futures):
+                finished(future.result())
+                future.release()
+        except BaseException:
+            client.cancel(futures)
+            raise
     finally:
         client.close()
     return workers

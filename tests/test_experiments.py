@@ -185,3 +185,29 @@ def test_monte_carlo_matches_rs_in_the_retrieval_phase():
             ms.append(float(ds.m_mean[0]))
         m_rs = float(solve_rs(alpha, T, branch="retrieval").m)
         assert abs(np.mean(ms) - m_rs) < 0.02, (alpha, T, ms, m_rs)
+
+
+def test_mixture_window_is_empty_when_the_chain_escapes_at_once():
+    from hebbian.experiments.mixtures import HopfieldMixtures
+
+    kind = HopfieldMixtures()
+    params = kind.validate(
+        {
+            "n_neurons": 1000,
+            "n_patterns": 5,
+            "mixtures": [1, 3],
+            "n_samples": 1,
+            "temperature": [0.7],
+        },
+        where="test",
+    )
+    res = kind.run_point(
+        params, {"part": "stability", "temperature": 0.7, "sample": 0}, np.random.default_rng(0)
+    )
+    assert res["escaped"] == 1.0 and np.isnan(res["transverse_variance"])
+
+
+def test_capacity_alpha_must_increase():
+    cfg = load_config("amit1987_hopfield_capacity")
+    with pytest.raises(ConfigError, match="strictly increasing"):
+        resolve_parameters(cfg, quick=True, overrides=[("alpha", [0.2, 0.1])])

@@ -108,23 +108,31 @@ def test_dask_worker_death_is_retried(config, serial_result):
         pids = client.run(os.getpid)
         victim = sorted(pids.values())[0]
 
+        killed_at = []
+
         def kill_soon():
             time.sleep(1.5)
             os.kill(victim, signal.SIGKILL)
+            killed_at.append(time.monotonic())
 
         killer = threading.Thread(target=kill_soon)
         killer.start()
+        slow = SMALL + [("n_neurons", [400, 600]), ("n_sweeps", 200)]
         ds = run_experiment(
             config,
             quick=True,
-            overrides=SMALL + [("n_sweeps", 40)],
+            overrides=slow,
             options=SweepOptions(
                 executor="dask", scheduler=cluster.scheduler_address, chunk_size=1, progress=False
             ),
         )
+        finished_at = time.monotonic()
         killer.join()
         client.close()
-    again = run_experiment(config, quick=True, overrides=SMALL + [("n_sweeps", 40)])
+    assert killed_at[0] < finished_at  # the worker died while the sweep was running
+    with pytest.raises(ProcessLookupError):
+        os.kill(victim, 0)
+    again = run_experiment(config, quick=True, overrides=slow)
     assert_same_data(ds, again)
 
 
@@ -175,9 +183,14 @@ def test_changed_config_is_refused_or_gets_a_new_run_dir(config, tmp_path):
 def test_checkpoint_store_round_trip(tmp_path):
     store = CheckpointStore(tmp_path / "r", fingerprint={"a": 1})
     store.save([(3, {"x": 1.5, "v": np.arange(4)}), (7, {"x": -2.0, "v": np.zeros(4)})])
+    store.save([(9, {"x": np.nan, "v": np.arange(4) * 3, "flag": True})])
     loaded, bad = store.load()
-    assert bad == 0 and sorted(loaded) == [3, 7]
+    assert bad == 0 and sorted(loaded) == [3, 7, 9]
     assert loaded[3]["x"] == 1.5 and np.array_equal(loaded[3]["v"], np.arange(4))
+    assert loaded[3]["v"].dtype == np.arange(4).dtype and np.isnan(loaded[9]["x"])
+    assert loaded[9]["flag"] is True or loaded[9]["flag"] == np.True_
+    with pytest.raises(ValueError, match="numeric"):
+        store.save([(11, {"s": "text"})])
     with pytest.raises(RunDirectoryMismatch):
         CheckpointStore(tmp_path / "r", fingerprint={"a": 2})
 
@@ -214,7 +227,7 @@ def test_sigkill_then_resume_recomputes_no_finished_point(tmp_path):
     assert not out.exists()
     finished_before = 0
     for sidecar in run_dir.glob("chunk-*.sha256"):
-        with xr.open_dataset(sidecar.with_suffix(""), engine="h5netcdf") as ds:
+        with xr.open_dataset(sidecar.with_suffix(""), engine="scipy") as ds:
             finished_before += len(json.loads(ds.attrs["points"]))
     assert 10 <= finished_before < 104
     resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=300)
@@ -303,3 +316,81 @@ def test_progress_summary_line(tmp_path):
     assert len(line) == 1 and "executor serial, 1 worker" in line[0]
     assert not (tmp_path / "r.run").exists()  # checkpoints removed after success
     assert Path(tmp_path / "r.nc").exists()
+
+
+def test_foreign_run_dir_is_refused_and_kept(tmp_path):
+    mine = tmp_path / "mydir"
+    mine.mkdir()
+    (mine / "important.txt").write_text("keep me")
+    out = subprocess.run(
+        [
+            *CLI,
+            "run",
+            "amit1987_hopfield_capacity",
+            "--quick",
+            "--executor",
+            "serial",
+            "--set",
+            "n_neurons=[100]",
+            "--set",
+            "n_samples=1",
+            "--out",
+            str(tmp_path / "r.nc"),
+            "--run-dir",
+            str(mine),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2 and "not a hebbian run directory" in out.stderr
+    assert (mine / "important.txt").read_text() == "keep me"
+    assert not (tmp_path / "r.nc").exists()
+
+
+def test_cleanup_removes_only_checkpoint_files(tmp_path):
+    from hebbian.checkpoint import remove_run_dir
+
+    store = CheckpointStore(tmp_path / "r", fingerprint={"a": 1})
+    store.save([(0, {"x": 1.0})])
+    (tmp_path / "r" / "notes.txt").write_text("mine")
+    remove_run_dir(tmp_path / "r")
+    assert [p.name for p in (tmp_path / "r").iterdir()] == ["notes.txt"]
+
+
+def test_engine_limits_are_one_line_errors(tmp_path):
+    out = subprocess.run(
+        [
+            *CLI,
+            "run",
+            "amit1987_hopfield_phase_diagram",
+            "--quick",
+            "--executor",
+            "serial",
+            "--set",
+            "n_sweeps=100000000",
+            "--out",
+            str(tmp_path / "pd.nc"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "exceeds the limit" in out.stderr
+    assert not (tmp_path / "pd.nc").exists()
+
+
+def test_result_files_get_the_usual_mode(tmp_path):
+    import stat
+
+    out = subprocess.run(
+        [*CLI, "simulate", "--neurons", "50", "--sweeps", "2", "--out", str(tmp_path / "s.nc")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "s.nc").stat().st_mode) == 0o666 & ~umask

@@ -96,6 +96,8 @@ class HopfieldCapacity(ExperimentKind):
     obtained_quantities = ("alpha_c", "alpha_c_largest_N", "m_at_reference_alpha")
 
     def check(self, params, *, where):
+        if list(params["alpha"]) != sorted(set(params["alpha"])):
+            raise ConfigError(f"{where} alpha must be strictly increasing, got {params['alpha']}")
         for N in params["n_neurons"]:
             k_min = min(round(a * N) for a in params["alpha"])
             if k_min < params["n_chains"]:

@@ -158,7 +158,7 @@ class HopfieldMixtures(ExperimentKind):
         m3 = ds.m.isel(chain=0, memory=slice(0, 3)).values
         spread = m3.max(axis=1) - m3.min(axis=1)
         left = np.nonzero(spread > params["escape_spread"])[0]
-        end = int(left[0]) - 10 if left.size else len(m3)
+        end = max(int(left[0]) - 10, 0) if left.size else len(m3)
         window = m3[params["settle_sweeps"] : end]
         if len(window) < params["min_window"]:
             v = float("nan")

@@ -117,7 +117,15 @@ def sums_dtype(n_neurons: int) -> type:
 
 
 def initial_sums(arrays: HebbianArrays, spins: np.ndarray) -> np.ndarray:
-    """Exact overlap sums of ``spins`` (C, N) over all (padded) memories, (C, K_pad)."""
-    N = arrays.xi_t.shape[0]
-    exact = np.asarray(spins, dtype=np.int64) @ arrays.xi_t.astype(np.int64)
-    return exact.astype(sums_dtype(N))
+    """Exact overlap sums of ``spins`` (C, N) over all (padded) memories, (C, K_pad).
+
+    Computed in blocks of 4096 memories, so that the int64 temporaries stay small next to
+    the int8 patterns.
+    """
+    xi_t = arrays.xi_t
+    N, K = xi_t.shape
+    s = np.asarray(spins, dtype=np.int64)
+    out = np.empty((s.shape[0], K), dtype=sums_dtype(N))
+    for a in range(0, K, 4096):
+        out[:, a : a + 4096] = s @ xi_t[:, a : a + 4096].astype(np.int64)
+    return out

@@ -17,6 +17,7 @@ Contract
 from __future__ import annotations
 
 import importlib
+import numbers
 import time
 from dataclasses import dataclass
 
@@ -255,7 +256,9 @@ def simulate(
         "n_chains": C,
         "measure_every": every,
         "backend": backend,
-        "seed": seed if isinstance(seed, int) else ("none" if seed is None else "generator"),
+        "seed": int(seed)
+        if isinstance(seed, numbers.Integral)
+        else ("none" if seed is None else "generator"),
         "wall_time_s": wall,
     }
     return build_dataset(chains, trace, model_attrs=model.describe(), settings=settings)
