@@ -240,6 +240,7 @@ def run_points(
                 raise
             run_dir = f"{run_dir}.{fingerprint_hash(fingerprint)[:12]}"
             store = CheckpointStore(run_dir, fingerprint=fingerprint)
+        store.acquire()
         done, discarded = store.load()
         done = {i: r for i, r in done.items() if i < len(points)}
     todo = [(i, p) for i, p in enumerate(points) if i not in done]
@@ -280,6 +281,8 @@ def run_points(
             workers = _run_dask(chunks_for, kind_name, params, seed, options, finished)
     finally:
         bar.close()
+        if store is not None:
+            store.release()
     report = SweepReport(
         n_points=len(points),
         n_computed=len(todo),

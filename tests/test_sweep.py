@@ -394,3 +394,23 @@ def test_result_files_get_the_usual_mode(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE((tmp_path / "s.nc").stat().st_mode) == 0o666 & ~umask
+
+
+def test_run_directory_lock(tmp_path):
+    import socket
+
+    first = CheckpointStore(tmp_path / "r", fingerprint={"a": 1})
+    first.acquire()
+    second = CheckpointStore(tmp_path / "r", fingerprint={"a": 1})
+    with pytest.raises(RunDirectoryMismatch, match="is in use by process"):
+        second.acquire()
+    first.release()
+    second.acquire()  # free again
+    second.release()
+    # a lock left by a process that no longer exists on this host is taken over
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / "r" / "run.lock").write_text(f"{socket.gethostname()} {dead.pid}\n")
+    second.acquire()
+    assert (tmp_path / "r" / "run.lock").read_text().split()[1] == str(os.getpid())
+    second.release()
