@@ -169,13 +169,7 @@ class CheckpointStore:
 
     def remove(self) -> None:
         """Delete the checkpoints and the run directory (only the files this store writes)."""
-        for pattern in ("chunk-*", ".chunk.*.tmp", ".manifest.json.*", _MANIFEST, _LOCK):
-            for path in self.run_dir.glob(pattern):
-                path.unlink(missing_ok=True)
-        try:
-            self.run_dir.rmdir()
-        except OSError:  # something else lives there: leave it
-            pass
+        _remove_checkpoint_files(self.run_dir)
 
     def save(self, items: list[tuple[int, dict]]) -> Path:
         """Persist the results of finished points (one chunk file plus its checksum)."""
@@ -233,11 +227,18 @@ def _decode(ds) -> dict[int, dict]:
 
 def remove_run_dir(run_dir: str | os.PathLike) -> None:
     """Delete a run directory's checkpoints and the folder, if it holds a manifest."""
-    path = Path(run_dir)
-    if (path / _MANIFEST).is_file():
-        store = CheckpointStore.__new__(CheckpointStore)
-        store.run_dir = path
-        store.remove()
+    if (Path(run_dir) / _MANIFEST).is_file():
+        _remove_checkpoint_files(Path(run_dir))
+
+
+def _remove_checkpoint_files(run_dir: Path) -> None:
+    for pattern in ("chunk-*", ".chunk.*.tmp", ".manifest.json.*", _MANIFEST, _LOCK):
+        for path in run_dir.glob(pattern):
+            path.unlink(missing_ok=True)
+    try:
+        run_dir.rmdir()
+    except OSError:  # something else lives there: leave it
+        pass
 
 
 def _alive(pid: int) -> bool:

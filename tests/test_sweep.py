@@ -196,6 +196,18 @@ def test_checkpoint_store_round_trip(tmp_path):
 
 
 CLI = [sys.executable, "-m", "hebbian.cli"]
+TINY_RUN = [
+    *CLI,
+    "run",
+    "amit1987_hopfield_capacity",
+    "--quick",
+    "--executor",
+    "serial",
+    "--set",
+    "n_neurons=[100]",
+    "--set",
+    "n_samples=1",
+]
 KILL_RUN = [
     "run",
     "amit1987_hopfield_capacity",
@@ -292,16 +304,7 @@ def test_bad_sweep_input_exits_2_and_writes_nothing(tmp_path, args, message):
 def test_progress_summary_line(tmp_path):
     out = subprocess.run(
         [
-            *CLI,
-            "run",
-            "amit1987_hopfield_capacity",
-            "--quick",
-            "--executor",
-            "serial",
-            "--set",
-            "n_neurons=[100]",
-            "--set",
-            "n_samples=1",
+            *TINY_RUN,
             "--set",
             "n_bootstrap=10",
             "--out",
@@ -324,16 +327,7 @@ def test_foreign_run_dir_is_refused_and_kept(tmp_path):
     (mine / "important.txt").write_text("keep me")
     out = subprocess.run(
         [
-            *CLI,
-            "run",
-            "amit1987_hopfield_capacity",
-            "--quick",
-            "--executor",
-            "serial",
-            "--set",
-            "n_neurons=[100]",
-            "--set",
-            "n_samples=1",
+            *TINY_RUN,
             "--out",
             str(tmp_path / "r.nc"),
             "--run-dir",
