@@ -109,7 +109,15 @@ def _bad(message: str) -> click.UsageError:
     "site_order",
     default="random",
     show_default=True,
-    help="Site order of a sequential sweep: random or fixed.",
+    help="Site order of a sequential sweep: random (per chain), shared (one per sweep "
+    "for all chains, as the GPU needs) or fixed.",
+)
+@click.option(
+    "--device",
+    default="auto",
+    show_default=True,
+    help="auto, cpu or gpu: auto uses the GPU when CuPy sees one and the run allows it "
+    "(order shared or fixed).",
 )
 @click.option(
     "--chains",
@@ -139,6 +147,7 @@ def simulate(
     n_sweeps,
     dynamics,
     site_order,
+    device,
     n_chains,
     seed,
     out,
@@ -189,6 +198,7 @@ def simulate(
         model = HebbianModel(xi, p=p)
     except (ValueError, TypeError) as exc:
         raise _bad(str(exc)) from None
+    from hebbian.gpu.device import GPUUnavailableError
     from hebbian.montecarlo.engine import simulate as run_simulation
 
     initial = cue(model.memories[0], noise=cue_noise, n_cues=n_chains, seed=rng)
@@ -203,8 +213,9 @@ def simulate(
             site_order=site_order,
             initial=initial,
             seed=rng,
+            device=device,
         )
-    except ValueError as exc:
+    except (ValueError, GPUUnavailableError) as exc:
         raise _bad(str(exc)) from None
     ds.attrs.update(
         {
@@ -257,6 +268,7 @@ def _simulate_summary(ds) -> dict:
         "p": int(ds.attrs["p"]),
         "temperature": float(ds.attrs["temperature"]),
         "dynamics": ds.attrs["dynamics"],
+        "device": ds.attrs["device"],
         "n_chains": int(ds.attrs["n_chains"]),
         "n_sweeps": int(ds.attrs["n_sweeps"]),
         "overlap": float(final_m.mean()),
@@ -277,7 +289,7 @@ def _simulate_table(s: dict) -> str:
     chains = f"{s['n_chains']} chain" + ("s" if s["n_chains"] > 1 else "")
     rows = [
         f"N = {s['n_neurons']}, K = {s['n_memories']} (alpha = {s['alpha']:.4g}), p = {s['p']}, "
-        f"T = {s['temperature']:g}, {s['dynamics']}, {chains}",
+        f"T = {s['temperature']:g}, {s['dynamics']}, {chains} on the {s['device'].upper()}",
         f"  {'overlap with cued memory':<28}{s['overlap']:.4f}",
         f"  {'energy per spin':<28}{s['energy_per_spin']:.4f}",
         f"  {'sweeps to convergence':<28}{conv_text}",

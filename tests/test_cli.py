@@ -98,6 +98,30 @@ def test_simulate_dense_diluted_heat_bath():
     assert len(summary["overlap_per_chain"]) == 3
 
 
+def test_simulate_device_choice_gives_the_same_chains():
+    # the blocked GPU scheme's order ("shared") on the CPU, then on whatever "auto"
+    # picks: with the same seed and draws the numbers are identical
+    args = ["simulate", "--neurons", "300", "--alpha", "0.05", "--temperature", "0.3"]
+    args += ["--chains", "4", "--sweeps", "4", "--seed", "5", "--order", "shared", "--json"]
+    cpu, auto = run(*args, "--device", "cpu"), run(*args, "--device", "auto")
+    assert cpu.returncode == 0 and auto.returncode == 0, cpu.stderr + auto.stderr
+    a, b = json.loads(cpu.stdout), json.loads(auto.stdout)
+    assert a["device"] == "cpu" and b["device"] in ("cpu", "gpu")
+    assert a["overlap_per_chain"] == b["overlap_per_chain"]
+    assert a["energy_per_spin"] == b["energy_per_spin"]
+
+
+@pytest.mark.skipif(
+    __import__("hebbian.gpu", fromlist=["x"]).gpu_unavailable_reason() is None,
+    reason="a GPU is present",
+)
+def test_simulate_on_missing_gpu_is_one_line(tmp_path):
+    out = run("simulate", "--neurons", "50", "--order", "shared", "--device", "gpu", cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.startswith("hebbian: error: device 'gpu' is not available: CuPy")
+    assert len(out.stderr.strip().splitlines()) == 1 and not list(tmp_path.iterdir())
+
+
 BAD = [
     (["--neurons", "0"], "--neurons must be >= 2, got 0"),
     (["--neurons", "ten"], "'ten' is not a valid integer"),
@@ -112,7 +136,9 @@ BAD = [
     (["--chains", "0"], "--chains must be >= 1, got 0"),
     (["--dynamics", "glauber"], "dynamics must be one of"),
     (["--temperature", "0", "--dynamics", "heat_bath"], "needs temperature > 0"),
-    (["--order", "spiral"], "--order must be one of random, fixed"),
+    (["--order", "spiral"], "--order must be one of random, shared, fixed"),
+    (["--device", "tpu"], "device must be one of"),
+    (["--device", "gpu", "--order", "random"], "use site order 'shared' or 'fixed'"),
     (["--seed", "-3"], "--seed must be >= 0, got -3"),
     (["--out", "missing-folder/x.nc"], "does not exist"),
     (["--frobnicate"], "No such option"),

@@ -5,8 +5,9 @@ import zlib
 
 import numpy as np
 import pytest
+from _cases import hebbian_case
 
-from hebbian.models import CouplingModel, HebbianModel
+from hebbian.models import CouplingModel
 from hebbian.montecarlo import numba_kernels, reference
 from hebbian.montecarlo.arrays import (
     P2_NARROW,
@@ -19,20 +20,9 @@ from hebbian.montecarlo.arrays import (
 from hebbian.montecarlo.draws import draw_sweep, random_spins
 from hebbian.montecarlo.dynamics import HEAT_BATH, METROPOLIS, ZERO_TEMPERATURE
 from hebbian.observables import overlap_sums
-from hebbian.patterns import diluted_patterns, random_patterns
 
 DYNAMICS = [(HEAT_BATH, 1.7), (METROPOLIS, 0.9), (ZERO_TEMPERATURE, np.inf)]
 N_SWEEPS = 6
-
-
-def hebbian_case(p, n_neurons, n_memories, *, dilution=0.0, weighted=False, seed=0):
-    rng = np.random.default_rng(seed)
-    if dilution:
-        xi = diluted_patterns(n_memories, n_neurons, dilution=dilution, seed=rng)
-    else:
-        xi = random_patterns(n_memories, n_neurons, seed=rng)
-    weights = rng.uniform(0.3, 1.7, n_memories) if weighted else None
-    return HebbianModel(xi, p=p, weights=weights)
 
 
 CASES = {

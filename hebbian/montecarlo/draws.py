@@ -6,16 +6,19 @@ spins, which the parity tests check exactly.
 
 One sweep of ``C`` chains of ``N`` spins consumes
 
-* ``order`` -- (C, N) int32: the sites in the order they are visited (a random
-  permutation per chain and sweep, or ``0 .. N-1`` for the fixed order); a random
-  permutation is built from ``N`` uniforms per chain by Fisher-Yates
+* ``order`` -- (C, N) int32: the sites in the order they are visited: a random
+  permutation per chain and sweep (``"random"``), one random permutation per sweep
+  shared by every chain (``"shared"``, a read-only broadcast view: the order the
+  blocked GPU engine needs, :mod:`hebbian.gpu`), or ``0 .. N-1`` (``"fixed"``); a
+  random permutation is built from ``N`` uniforms by Fisher-Yates
   (:mod:`hebbian.montecarlo._permute`);
 * ``uniforms`` -- (C, N) float64 in [0, 1): one uniform per visit (heat-bath and
   Metropolis read the one of the visit; the synchronous schedule reads the one of each
   site); shape (C, 0) for zero-temperature dynamics, which consumes none.
 
-Draw order from the generator, per sweep: the (C, N) uniforms of the permutations (if
-random), then the (C, N) uniforms of the updates. Changing this order changes every
+Draw order from the generator, per sweep: the (C, N) uniforms of the permutations
+(``"random"``) or the (1, N) uniforms of the shared one (``"shared"``), then the
+(C, N) uniforms of the updates. Changing this order changes every
 chain, so it is part of the contract.
 """
 
@@ -30,7 +33,7 @@ from hebbian._validation import check_choice
 __all__ = ["SITE_ORDERS", "SweepDraws", "draw_sweep", "random_spins"]
 
 #: Site orders of a sequential sweep.
-SITE_ORDERS = ("random", "fixed")
+SITE_ORDERS = ("random", "shared", "fixed")
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,9 @@ def draw_sweep(
     ----------
     rng : numpy.random.Generator
     n_chains, n_neurons : int
-    site_order : {"random", "fixed"}
-        A fresh random permutation per chain, or sites ``0 .. N-1`` in order.
+    site_order : {"random", "shared", "fixed"}
+        A fresh random permutation per chain, one fresh permutation for all chains, or
+        sites ``0 .. N-1`` in order.
     needs_uniforms : bool
         False for zero-temperature dynamics.
     fixed_order : (C, N) ndarray of int32, optional
@@ -79,6 +83,10 @@ def draw_sweep(
         from hebbian.montecarlo._permute import permutations_from_uniforms
 
         order = permutations_from_uniforms(rng.random(shape))
+    elif site_order == "shared":
+        from hebbian.montecarlo._permute import permutations_from_uniforms
+
+        order = np.broadcast_to(permutations_from_uniforms(rng.random((1, n_neurons))), shape)
     elif fixed_order is not None:
         order = fixed_order
     else:

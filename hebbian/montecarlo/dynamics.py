@@ -29,6 +29,7 @@ __all__ = [
     "SYNCHRONOUS",
     "ZERO_TEMPERATURE",
     "new_spin",
+    "new_spins",
     "resolve_dynamics",
 ]
 
@@ -119,3 +120,43 @@ def new_spin(s_i, h, beta, u, dynamics):
             return -s_i
         return s_i
     return s_i  # unreachable for validated codes; no raise, so that prange stays parallel
+
+
+def new_spins(xp, s, h, beta, u, dynamics):
+    """:func:`new_spin` for arrays of visits: the same rule, element by element.
+
+    Used by the blocked engines (:mod:`hebbian.gpu`), which visit one site in every
+    chain at once. Every float operation is the scalar rule's, in the same order, so a
+    visit gives the same spin as :func:`new_spin` unless the uniform lies within one ulp
+    of the acceptance probability and the array module's ``exp`` differs from the C
+    library's in the last bit (a chance of order 1e-16 per visit).
+
+    Parameters
+    ----------
+    xp : module
+        ``numpy`` or ``cupy``.
+    s : ndarray of float64
+        Current spins, +-1.
+    h : ndarray of float64
+        Local fields, same shape.
+    beta : float
+    u : ndarray of float64 or None
+        Uniforms of the visits (None at zero temperature).
+    dynamics : int
+        ``HEAT_BATH``, ``METROPOLIS`` or ``ZERO_TEMPERATURE``.
+
+    Returns
+    -------
+    ndarray of float64
+        The new spins.
+    """
+    if dynamics == ZERO_TEMPERATURE:
+        return xp.where(s * h < 0.0, -s, s)
+    if dynamics == HEAT_BATH:
+        x = -2.0 * beta * h
+        up = u < 1.0 / (1.0 + xp.exp(xp.minimum(x, 700.0)))
+        return xp.where((x <= 700.0) & up, 1.0, -1.0)
+    if dynamics == METROPOLIS:
+        dE = 2.0 * s * h
+        return xp.where((dE <= 0.0) | (u < xp.exp(-beta * xp.maximum(dE, 0.0))), -s, s)
+    raise ValueError(f"dynamics code must be 0, 1 or 2 for a single-site rule, got {dynamics}")

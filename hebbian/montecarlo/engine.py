@@ -35,16 +35,26 @@ from hebbian.observables import (
     overlap_sums,
 )
 
-__all__ = ["BACKENDS", "MarkovChains", "simulate"]
+__all__ = ["BACKENDS", "BLOCKED_BACKENDS", "MarkovChains", "choose_backend", "simulate"]
 
 #: Backend name -> module with the kernel functions (imported on first use).
 BACKENDS = {
     "numba": "hebbian.montecarlo.numba_kernels",
     "reference": "hebbian.montecarlo.reference",
+    "blocked": "hebbian.gpu.blocked",
+    "cupy": "hebbian.gpu.cupy_kernels",
 }
+
+#: Backends that run the blocked scheme of :mod:`hebbian.gpu.blocked` (Hebbian models
+#: with equal weights, one site order shared by the chains).
+BLOCKED_BACKENDS = ("blocked", "cupy")
 
 #: Largest number of recorded overlap values (time x chains x memories) per run.
 MAX_RECORDED_VALUES = 2**27
+
+
+def _same(array):
+    return array
 
 
 def _kernels(backend: str):
@@ -63,12 +73,14 @@ class MarkovChains:
     model : HebbianModel or CouplingModel
     spins : (C, N) or (N,) array of {-1, +1}
         Initial configurations (copied).
-    backend : {"numba", "reference"}
+    backend : {"numba", "reference", "blocked", "cupy"}
+        Kernels (:data:`BACKENDS`); ``"cupy"`` keeps ``spins`` and ``sums`` on the GPU.
 
     Attributes
     ----------
-    spins : (C, N) ndarray of int8
-    sums : (C, K) ndarray of int, or None
+    spins : (C, N) array of int8
+        On the backend's device (:meth:`host_spins` copies them to NumPy).
+    sums : (C, K) array of int, or None
         Exact overlap sums :math:`M_k = \\sum_i \\xi_{ki}\\sigma_i` (Hebbian models): a
         view of the kernels' padded (C, K_pad) array.
     """
@@ -91,10 +103,16 @@ class MarkovChains:
             )
         if not np.all(np.abs(s) == 1):
             raise ValueError("initial spins must be in {-1, +1}")
-        self.spins = s
+        k = self._kernels
+        if backend in BLOCKED_BACKENDS and not isinstance(model, HebbianModel):
+            raise ValueError(
+                f"backend {backend!r} runs Hebbian models only; use 'numba' for a CouplingModel"
+            )
+        self.spins = getattr(k, "place", _same)(s)
         if isinstance(model, HebbianModel):
-            self._arrays = prepare(model)
-            self._padded_sums = initial_sums(self._arrays, s)
+            self._arrays = getattr(k, "prepare_hebbian", prepare)(model)
+            host_sums = initial_sums(prepare(model), s)
+            self._padded_sums = getattr(k, "place", _same)(host_sums)
             self.sums = self._padded_sums[:, : model.n_memories]
         else:
             self._arrays = None
@@ -123,11 +141,25 @@ class MarkovChains:
             return k.coupling_synchronous(self.spins, J, beta, uniforms)
         return k.coupling_sweep(self.spins, J, beta, dynamics, order, uniforms)
 
+    def host_array(self, array) -> np.ndarray:
+        """``array`` of this backend as a NumPy array (a copy for device backends)."""
+        return getattr(self._kernels, "to_host", _same)(array)
+
+    def host_spins(self) -> np.ndarray:
+        """Return the spins as a NumPy array, (C, N) int8 (a copy for device backends)."""
+        return self.host_array(self.spins)
+
+    def host_sums(self) -> np.ndarray | None:
+        """Return the overlap sums as a NumPy array, (C, K) (a copy for device backends)."""
+        if self.sums is None:
+            return None
+        return self.host_array(self.sums)
+
     def overlaps(self) -> np.ndarray:
         """Mattis overlaps :math:`m_k = M_k / N`, (C, K) float64 (K = 0 without memories)."""
         N = self.model.n_neurons
         if self.sums is not None:
-            return self.sums / N
+            return self.host_sums() / N
         if self.model.memories is None:
             return np.zeros((self.n_chains, 0))
         return overlap_sums(self.spins, self.model.memories) / N
@@ -137,7 +169,11 @@ class MarkovChains:
         m = self.model
         if self.sums is not None:
             return hebbian_energy(
-                self.sums, nnz=m.nonzero_counts, weights=m.weights, p=m.p, n_neurons=m.n_neurons
+                self.host_sums(),
+                nnz=m.nonzero_counts,
+                weights=m.weights,
+                p=m.p,
+                n_neurons=m.n_neurons,
             )
         return coupling_energy(self.spins, m.couplings)
 
@@ -163,7 +199,8 @@ def simulate(
     initial: np.ndarray | None = None,
     measure_every: int = 1,
     seed: int | np.random.Generator | None = None,
-    backend: str = "numba",
+    device: str = "auto",
+    backend: str | None = None,
 ):
     """Run Monte Carlo chains of a model and measure overlaps, energy and q.
 
@@ -180,15 +217,24 @@ def simulate(
         Chains ``C`` sharing the model's disorder (``q`` needs ``C >= 2``).
     dynamics : {"auto", "heat_bath", "metropolis", "zero_temperature", "synchronous"}
         See :mod:`hebbian.montecarlo.dynamics`.
-    site_order : {"random", "fixed"}
-        Random permutation per chain and sweep, or ``0 .. N-1``.
+    site_order : {"random", "shared", "fixed"}
+        Random permutation per chain and sweep, one random permutation per sweep shared
+        by the chains, or ``0 .. N-1`` (:mod:`hebbian.montecarlo.draws`). The GPU runs
+        ``"shared"`` and ``"fixed"`` (and the synchronous schedule).
     initial : (C, N) or (N,) array of {-1, +1}, optional
         Initial spins (default: independent uniform random configurations).
     measure_every : int, optional
         Measure after every ``measure_every``-th sweep of the measured part.
     seed : int, Generator or None
         Seeds every draw of the run (:mod:`hebbian.montecarlo.draws`).
-    backend : {"numba", "reference"}
+    device : {"auto", "cpu", "gpu"}
+        ``"auto"`` runs on the GPU when CuPy sees a device and the GPU engine can run
+        this model and order exactly (equal weights, order ``"shared"`` or ``"fixed"``),
+        else on the CPU; ``"gpu"`` raises instead of falling back
+        (:mod:`hebbian.gpu.device`). Identical draws give identical chains on both.
+    backend : {"numba", "reference", "blocked", "cupy"}, optional
+        The kernels (:data:`BACKENDS`); default ``"numba"`` on the CPU and ``"cupy"`` on
+        the GPU. ``"blocked"`` is the GPU scheme run on NumPy, for checking.
 
     Returns
     -------
@@ -216,6 +262,9 @@ def simulate(
     name = resolve_dynamics(dynamics, T)
     if site_order not in SITE_ORDERS:
         raise ValueError(f"site_order must be one of {SITE_ORDERS}, got {site_order!r}")
+    backend = choose_backend(
+        model, device=device, backend=backend, dynamics=name, site_order=site_order
+    )
     n_meas = n_sweeps // every
     if n_meas * C * max(model.n_memories, 1) > MAX_RECORDED_VALUES:
         raise ValueError(
@@ -256,12 +305,48 @@ def simulate(
         "n_chains": C,
         "measure_every": every,
         "backend": backend,
+        "device": "gpu" if backend == "cupy" else "cpu",
         "seed": int(seed)
         if isinstance(seed, numbers.Integral)
         else ("none" if seed is None else "generator"),
         "wall_time_s": wall,
     }
     return build_dataset(chains, trace, model_attrs=model.describe(), settings=settings)
+
+
+def choose_backend(
+    model, *, device: str = "auto", backend: str | None = None, dynamics: str, site_order: str
+) -> str:
+    """Return the kernels a run uses, from the requested ``device`` and ``backend``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown device or backend, a CPU backend with ``device="gpu"``, or a run
+        the GPU engine cannot do exactly with ``device="gpu"``.
+    hebbian.gpu.device.GPUUnavailableError
+        For ``device="gpu"`` (or ``backend="cupy"``) without CuPy or a CUDA device.
+    """
+    from hebbian.gpu.blocked import model_limitation
+    from hebbian.gpu.device import resolve_device
+
+    if backend is not None and backend not in BACKENDS:
+        raise ValueError(
+            f"backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}"
+        )
+    if backend is not None and backend != "cupy":
+        if device == "gpu":
+            raise ValueError(f"backend {backend!r} runs on the CPU; device 'gpu' uses 'cupy'")
+        return backend
+    limitation = model_limitation(model)
+    if limitation is None and dynamics != "synchronous" and site_order == "random":
+        limitation = (
+            "the GPU engine needs one site order shared by every chain; "
+            "use site order 'shared' or 'fixed'"
+        )
+    if backend == "cupy":
+        device = "gpu"
+    return "cupy" if resolve_device(device, limitation=limitation) == "gpu" else "numba"
 
 
 def _run(chains: MarkovChains, rng, *, temperature, dynamics, site_order, n_burn, n_sweeps, every):
@@ -282,14 +367,14 @@ def _run(chains: MarkovChains, rng, *, temperature, dynamics, site_order, n_burn
             needs_uniforms=needs_uniforms,
             fixed_order=fixed,
         )
-        flips[sweep - 1] = chains.sweep(
-            beta=beta, dynamics=dynamics, uniforms=draws.uniforms, order=draws.order
+        flips[sweep - 1] = chains.host_array(
+            chains.sweep(beta=beta, dynamics=dynamics, uniforms=draws.uniforms, order=draws.order)
         )
         if sweep > n_burn and (sweep - n_burn) % every == 0:
             times.append(sweep)
             ms.append(chains.overlaps())
             energies.append(chains.energy())
-            qs.append(edwards_anderson_overlaps(chains.spins))
+            qs.append(edwards_anderson_overlaps(chains.host_spins()))
     K = chains.overlaps().shape[1]
     return _Trace(
         time=np.asarray(times, dtype=np.int64),

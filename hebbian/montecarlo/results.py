@@ -65,6 +65,7 @@ def _safe(fn, x, shape_without_time):
 def build_dataset(chains, trace, *, model_attrs: dict, settings: dict) -> xr.Dataset:
     """Traces, final state, estimates and provenance of one run, as a Dataset."""
     C, N = chains.spins.shape
+    final_spins = chains.host_spins()
     K = trace.m.shape[2]
     pooled = lambda x: pooled_estimate(x, time_axis=0, chain_axis=1)  # noqa: E731
     m_est = _safe(pooled, trace.m, (K,))
@@ -98,7 +99,7 @@ def build_dataset(chains, trace, *, model_attrs: dict, settings: dict) -> xr.Dat
         ),
         "spins": (
             ("chain", "neuron"),
-            chains.spins.copy(),
+            final_spins.copy(),
             {"long_name": "final spins $\\sigma_i$", "units": "1"},
         ),
         "sweeps_to_fixed_point": (

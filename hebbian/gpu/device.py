@@ -1,0 +1,85 @@
+"""Which device runs the chains: CuPy imported lazily, one clear error when it cannot.
+
+``device="auto"`` picks the GPU only when CuPy imports and sees a CUDA device, and the
+run is one the GPU engine can do exactly (:func:`gpu_limitation`); ``"gpu"`` insists
+and fails with one line saying why; ``"cpu"`` never touches CuPy.
+"""
+
+from __future__ import annotations
+
+from hebbian._validation import check_choice
+
+__all__ = [
+    "DEVICES",
+    "GPUUnavailableError",
+    "gpu_unavailable_reason",
+    "require_cupy",
+    "resolve_device",
+]
+
+#: Accepted values of ``device`` (API) and ``--device`` (CLI).
+DEVICES = ("auto", "cpu", "gpu")
+
+
+class GPUUnavailableError(RuntimeError):
+    """The GPU was asked for, but CuPy or a CUDA device is missing."""
+
+
+def gpu_unavailable_reason() -> str | None:
+    """Why the GPU engine cannot run here, or None when it can."""
+    try:
+        import cupy
+    except Exception as exc:  # ImportError, or a broken CUDA installation
+        return f"CuPy is not importable ({type(exc).__name__}: {exc}); install hebbian[gpu]"
+    try:
+        n = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        return f"CuPy finds no usable CUDA device ({type(exc).__name__}: {exc})"
+    if n < 1:  # pragma: no cover - depends on the machine
+        return "CuPy finds no CUDA device"
+    return None  # pragma: no cover - depends on the machine
+
+
+def require_cupy():
+    """Import and return :mod:`cupy`.
+
+    Raises
+    ------
+    GPUUnavailableError
+        With the reason of :func:`gpu_unavailable_reason`.
+    """
+    reason = gpu_unavailable_reason()
+    if reason is not None:
+        raise GPUUnavailableError(f"device 'gpu' is not available: {reason}")
+    import cupy  # pragma: no cover - depends on the machine
+
+    return cupy  # pragma: no cover
+
+
+def resolve_device(device: str, *, limitation: str | None = None) -> str:
+    """Return ``"cpu"`` or ``"gpu"`` for the requested ``device``.
+
+    Parameters
+    ----------
+    device : {"auto", "cpu", "gpu"}
+    limitation : str or None
+        Why this run cannot use the GPU engine (None if it can).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, or ``"gpu"`` for a run the GPU engine cannot do.
+    GPUUnavailableError
+        For ``"gpu"`` without CuPy or a device.
+    """
+    check_choice("device", device, DEVICES)
+    if device == "cpu":
+        return "cpu"
+    if device == "gpu":
+        if limitation is not None:
+            raise ValueError(f"device 'gpu' cannot run this: {limitation}")
+        require_cupy()
+        return "gpu"  # pragma: no cover - depends on the machine
+    if limitation is not None or gpu_unavailable_reason() is not None:
+        return "cpu"
+    return "gpu"  # pragma: no cover - depends on the machine

@@ -1,0 +1,233 @@
+"""The blocked GPU scheme gives the CPU engine's chains, spin for spin.
+
+Backend ``"blocked"`` is the scheme of :mod:`hebbian.gpu.blocked` on NumPy: it runs
+everywhere, and checks the algorithm (block numerators, in-block couplings, p > 2
+coefficients, partial last blocks). Backend ``"cupy"`` is the same scheme on the GPU
+with the fused CUDA pass: the same tests, marked ``gpu`` and skipped (with the reason)
+where CuPy or a device is missing. Equality is exact: no tolerance.
+"""
+
+import zlib
+
+import numpy as np
+import pytest
+from _cases import hebbian_case
+
+from hebbian.gpu import blocked
+from hebbian.gpu.device import GPUUnavailableError, gpu_unavailable_reason, resolve_device
+from hebbian.models import CouplingModel
+from hebbian.montecarlo.arrays import initial_sums, prepare
+from hebbian.montecarlo.draws import draw_sweep, random_spins
+from hebbian.montecarlo.dynamics import (
+    HEAT_BATH,
+    METROPOLIS,
+    SYNCHRONOUS,
+    ZERO_TEMPERATURE,
+    new_spin,
+    new_spins,
+)
+from hebbian.montecarlo.engine import MarkovChains, choose_backend, simulate
+
+BACKENDS = ["blocked", pytest.param("cupy", marks=pytest.mark.gpu)]
+DYNAMICS = [(HEAT_BATH, 1.7), (METROPOLIS, 0.9), (ZERO_TEMPERATURE, np.inf)]
+
+# sizes below, at and above the default block of 64 sites, none a multiple of it
+CASES = {
+    "p2": hebbian_case(2, 37, 5),
+    "p2-diluted": hebbian_case(2, 41, 7, dilution=0.4),
+    "p2-three-blocks": hebbian_case(2, 150, 12),
+    "p3": hebbian_case(3, 23, 53),
+    "p3-diluted": hebbian_case(3, 19, 31, dilution=0.3),
+    "p3-two-blocks": hebbian_case(3, 70, 90),
+    "p4": hebbian_case(4, 13, 11),
+}
+
+
+def _run_pair(model, backend, *, dynamics, beta, site_order, n_sweeps, n_chains, seed):
+    """Run the Numba engine and ``backend`` on identical draws; compare every sweep."""
+    rng = np.random.default_rng(seed)
+    N = model.n_neurons
+    start = random_spins(rng, n_chains, N)
+    cpu = MarkovChains(model, start, backend="numba")
+    other = MarkovChains(model, start, backend=backend)
+    total = 0
+    for _ in range(n_sweeps):
+        if dynamics == SYNCHRONOUS:
+            u = rng.random((n_chains, N)) if np.isfinite(beta) else np.empty((n_chains, 0))
+            d = draw_sweep(rng, n_chains=n_chains, n_neurons=N, site_order="fixed")
+            d = type(d)(order=d.order, uniforms=u)
+        else:
+            d = draw_sweep(
+                rng,
+                n_chains=n_chains,
+                n_neurons=N,
+                site_order=site_order,
+                needs_uniforms=dynamics != ZERO_TEMPERATURE,
+            )
+        f_cpu = cpu.sweep(beta=beta, dynamics=dynamics, uniforms=d.uniforms, order=d.order)
+        f_other = other.sweep(beta=beta, dynamics=dynamics, uniforms=d.uniforms, order=d.order)
+        assert np.array_equal(cpu.spins, other.host_spins())
+        assert np.array_equal(cpu.sums, other.host_sums())
+        assert np.array_equal(f_cpu, other.host_array(f_other))
+        total += int(f_cpu.sum())
+    return total
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize(("dynamics", "beta"), DYNAMICS)
+@pytest.mark.parametrize("site_order", ["shared", "fixed"])
+def test_sequential_parity(backend, case, dynamics, beta, site_order):
+    seed = zlib.crc32(f"{case}-{dynamics}-{site_order}".encode())
+    flips = _run_pair(
+        CASES[case],
+        backend,
+        dynamics=dynamics,
+        beta=beta,
+        site_order=site_order,
+        n_sweeps=5,
+        n_chains=5,
+        seed=seed,
+    )
+    assert flips > 0  # the comparison exercised flips, not only rejections
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("dynamics", "beta"), [(HEAT_BATH, 2.0), (ZERO_TEMPERATURE, np.inf)])
+def test_many_chains_parity(backend, dynamics, beta):
+    # 300 chains: more than one CUDA block of threads, and not a multiple of it; N = 1000
+    # is 15 full blocks of 64 sites and a partial one
+    flips = _run_pair(
+        hebbian_case(2, 1000, 50, seed=4),
+        backend,
+        dynamics=dynamics,
+        beta=beta,
+        site_order="shared",
+        n_sweeps=3,
+        n_chains=300,
+        seed=6,
+    )
+    assert flips > 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case", ["p2", "p2-diluted", "p2-three-blocks", "p3", "p4"])
+@pytest.mark.parametrize("beta", [1.3, np.inf])
+def test_synchronous_parity(backend, case, beta):
+    flips = _run_pair(
+        CASES[case],
+        backend,
+        dynamics=SYNCHRONOUS,
+        beta=beta,
+        site_order="fixed",
+        n_sweeps=4,
+        n_chains=3,
+        seed=5,
+    )
+    assert flips > 0
+
+
+@pytest.mark.parametrize("block_size", [1, 7, 64, 200])
+@pytest.mark.parametrize("case", ["p2-three-blocks", "p3-two-blocks"])
+def test_any_block_size_gives_the_same_chains(block_size, case):
+    # the kernel level, so that the block size can be chosen: 1 (no in-block
+    # couplings), 7 (many partial blocks), 64, and one block larger than N
+    model = CASES[case]
+    arrays, barrays = prepare(model), blocked.prepare_hebbian(model, block_size=block_size)
+    rng = np.random.default_rng(block_size)
+    s1 = random_spins(rng, 4, model.n_neurons)
+    s2 = s1.copy()
+    m1 = initial_sums(arrays, s1)
+    m2 = m1.copy()
+    from hebbian.montecarlo import numba_kernels
+
+    for _ in range(4):
+        d = draw_sweep(rng, n_chains=4, n_neurons=model.n_neurons, site_order="shared")
+        f1 = numba_kernels.hebbian_sweep(s1, m1, arrays, 1.2, HEAT_BATH, d.order, d.uniforms)
+        f2 = blocked.hebbian_sweep(s2, m2, barrays, 1.2, HEAT_BATH, d.order, d.uniforms)
+        assert np.array_equal(s1, s2) and np.array_equal(m1, m2) and np.array_equal(f1, f2)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_simulate_same_seed_same_dataset(backend):
+    model = CASES["p2-three-blocks"]
+    kw = dict(temperature=0.6, n_sweeps=6, n_chains=4, site_order="shared", seed=9)
+    cpu = simulate(model, backend="numba", **kw)
+    other = simulate(model, backend=backend, **kw)
+    assert other.attrs["backend"] == backend
+    assert other.attrs["device"] == ("gpu" if backend == "cupy" else "cpu")
+    for name in ("m", "energy", "q", "flips", "spins"):
+        np.testing.assert_array_equal(cpu[name].values, other[name].values)
+
+
+def test_vectorised_rule_is_the_scalar_rule():
+    rng = np.random.default_rng(0)
+    n = 20000
+    s = rng.choice([-1.0, 1.0], n)
+    h = np.concatenate([rng.normal(0, 2, n - 6), [0.0, -0.0, 350.0, -350.0, 1e-300, -5.0]])
+    u = rng.random(n)
+    u[:50] = 0.0
+    for dynamics, beta in [(HEAT_BATH, 1.0), (HEAT_BATH, 2.0), (METROPOLIS, 0.7)]:
+        got = new_spins(np, s, h, beta, u, dynamics)
+        want = [new_spin(int(a), float(b), beta, float(c), dynamics) for a, b, c in zip(s, h, u)]
+        assert np.array_equal(got, want)
+    got = new_spins(np, s, h, np.inf, None, ZERO_TEMPERATURE)
+    want = [new_spin(int(a), float(b), np.inf, 0.0, ZERO_TEMPERATURE) for a, b in zip(s, h)]
+    assert np.array_equal(got, want)
+    with pytest.raises(ValueError, match="single-site rule"):
+        new_spins(np, s, h, 1.0, u, SYNCHRONOUS)
+
+
+def test_blocked_engine_refuses_what_it_cannot_do_exactly():
+    with pytest.raises(ValueError, match="equal memory weights"):
+        blocked.prepare_hebbian(hebbian_case(2, 20, 3, weighted=True))
+    with pytest.raises(ValueError, match=r"K \(N\+1\)\^\(p-1\) < 2\*\*53"):
+        blocked.prepare_hebbian(hebbian_case(4, 2**18, 1))
+    with pytest.raises(ValueError, match="Hebbian models only"):
+        MarkovChains(CouplingModel(np.zeros((4, 4))), np.ones(4), backend="blocked")
+    model = CASES["p2"]
+    chains = MarkovChains(model, random_spins(np.random.default_rng(1), 3, 37), backend="blocked")
+    d = draw_sweep(np.random.default_rng(2), n_chains=3, n_neurons=37, site_order="random")
+    with pytest.raises(ValueError, match="one site order shared by every chain"):
+        chains.sweep(beta=1.0, dynamics=HEAT_BATH, uniforms=d.uniforms, order=d.order)
+
+
+def test_shared_order_is_one_permutation_broadcast():
+    d = draw_sweep(np.random.default_rng(3), n_chains=4, n_neurons=50, site_order="shared")
+    assert d.order.shape == (4, 50) and d.order.strides[0] == 0
+    assert np.array_equal(np.sort(d.order[0]), np.arange(50))
+    assert d.uniforms.shape == (4, 50)
+
+
+def test_device_choice():
+    model = CASES["p2"]
+    pick = dict(dynamics="heat_bath", site_order="shared")
+    assert choose_backend(model, device="cpu", **pick) == "numba"
+    assert choose_backend(model, device="cpu", backend="blocked", **pick) == "blocked"
+    assert resolve_device("cpu") == "cpu"
+    with pytest.raises(ValueError, match="device must be one of"):
+        resolve_device("tpu")
+    with pytest.raises(ValueError, match="runs on the CPU"):
+        choose_backend(model, device="gpu", backend="reference", **pick)
+    # runs the GPU engine cannot do exactly: 'auto' stays on the CPU, 'gpu' says why
+    weighted = hebbian_case(2, 20, 3, weighted=True)
+    assert choose_backend(weighted, device="auto", **pick) == "numba"
+    with pytest.raises(ValueError, match="equal memory weights"):
+        choose_backend(weighted, device="gpu", **pick)
+    with pytest.raises(ValueError, match="site order 'shared' or 'fixed'"):
+        choose_backend(model, device="gpu", dynamics="heat_bath", site_order="random")
+    assert choose_backend(model, device="auto", dynamics="heat_bath", site_order="random") == (
+        "numba"
+    )
+
+
+@pytest.mark.skipif(gpu_unavailable_reason() is None, reason="a GPU is present")
+def test_gpu_missing_is_one_clear_error():
+    model = CASES["p2"]
+    assert choose_backend(model, device="auto", dynamics="heat_bath", site_order="shared") == (
+        "numba"
+    )
+    with pytest.raises(GPUUnavailableError, match="device 'gpu' is not available: CuPy"):
+        simulate(model, temperature=1.0, n_sweeps=1, site_order="shared", device="gpu")
+    with pytest.raises(GPUUnavailableError, match="not available"):
+        MarkovChains(model, np.ones(37), backend="cupy")
