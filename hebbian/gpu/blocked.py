@@ -67,6 +67,8 @@ from hebbian.observables import ordered_products
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
     "BlockedArrays",
+    "fused_block_step",
+    "generic_block_step",
     "hebbian_sweep",
     "hebbian_synchronous",
     "model_limitation",
@@ -281,6 +283,56 @@ def generic_block_step(arrays, state, sites, rows, t0, beta, dynamics):
     state.spins_t[sites] = (s_old + d).astype(xp.int8)
     state.flips += (d != 0).sum(axis=0)
     state.M += rows.T @ d
+
+
+def fused_block_step(arrays, state, sites, rows, t0, beta, dynamics, *, block_pass, accumulate):
+    """One block of visits (p = 2) with the in-block pass done by one compiled kernel.
+
+    The glue around the kernel of :mod:`hebbian.gpu.cuda_source`, for any array module:
+    the block-start products :math:`\\sum_k \\xi_{kj} M_k` (one product), the in-block
+    couplings :math:`G = \\xi_B \\xi_B^T` (one small product), the kernel (which
+    subtracts the self-interaction, adds the in-block terms, applies the rule and writes
+    the spins and flip counts), and :math:`M \\mathrel{+}= \\xi_B^T d`.
+
+    Parameters
+    ----------
+    arrays, state, sites, rows, t0, beta, dynamics
+        As for :func:`generic_block_step`.
+    block_pass : callable
+        ``block_pass(n_chains, args)`` launches the kernel over the chains with
+        ``args`` in the kernel's parameter order (CuPy's ``RawKernel`` on the GPU; the
+        same source compiled for the host in the tests).
+    accumulate : callable
+        ``accumulate(M, rows, d)`` adds ``rows.T @ d`` to ``M`` in place.
+    """
+    xp = arrays.xp
+    b, C = rows.shape[0], state.M.shape[1]
+    products = rows @ state.M
+    G = rows @ rows.T
+    has_u = state.uniforms_t is not None
+    uniforms = state.uniforms_t[t0 : t0 + b] if has_u else products  # unread placeholder
+    d = xp.empty_like(products)
+    block_pass(
+        C,
+        (
+            products,
+            G,
+            arrays.diag[sites],
+            sites,
+            state.spins_t,
+            uniforms,
+            d,
+            state.flips,
+            np.int32(b),
+            np.int32(C),
+            np.float64(beta),
+            np.float64(arrays.w),
+            np.float64(arrays.norm),
+            np.int32(dynamics),
+            np.int32(has_u),
+        ),
+    )
+    accumulate(state.M, rows, d)
 
 
 def hebbian_sweep(

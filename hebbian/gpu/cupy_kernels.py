@@ -14,6 +14,8 @@ Importing this module imports CuPy; it raises
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from hebbian.gpu import blocked
@@ -55,43 +57,19 @@ def to_host(array) -> np.ndarray:
     return cp.asnumpy(array)
 
 
-def fused_block_step(arrays, state, sites, rows, t0, beta, dynamics):
-    """:func:`hebbian.gpu.blocked.generic_block_step` for p = 2 in four launches.
+def _launch_block_pass(n_chains, args):
+    blocks = (n_chains + THREADS - 1) // THREADS
+    _block_pass_kernel()((blocks,), (THREADS,), args)
 
-    The block-start products :math:`\\sum_k \\xi_{kj} M_k` (one GEMM), the in-block
-    couplings :math:`G = \\xi_B \\xi_B^T` (one small GEMM), the fused pass (which
-    subtracts the self-interaction, adds the in-block terms, applies the rule and
-    writes the spins and flip counts) and :math:`M \\mathrel{+}= \\xi_B^T d` (one GEMM
-    that accumulates in place).
-    """
-    b, C = rows.shape[0], state.M.shape[1]
-    products = rows @ state.M
-    G = rows @ rows.T
-    has_u = state.uniforms_t is not None
-    uniforms = state.uniforms_t[t0 : t0 + b] if has_u else products  # unread placeholder
-    d = cp.empty_like(products)
-    _block_pass_kernel()(
-        ((C + THREADS - 1) // THREADS,),
-        (THREADS,),
-        (
-            products,
-            G,
-            arrays.diag[sites],
-            sites,
-            state.spins_t,
-            uniforms,
-            d,
-            state.flips,
-            np.int32(b),
-            np.int32(C),
-            np.float64(beta),
-            np.float64(arrays.w),
-            np.float64(arrays.norm),
-            np.int32(dynamics),
-            np.int32(has_u),
-        ),
-    )
-    cublas.gemm("T", "N", rows, d, out=state.M, alpha=1.0, beta=1.0)
+
+def _accumulate(M, rows, d):
+    cublas.gemm("T", "N", rows, d, out=M, alpha=1.0, beta=1.0)  # one launch, in place
+
+
+#: :func:`hebbian.gpu.blocked.fused_block_step` on the GPU: four launches a block.
+fused_block_step = functools.partial(
+    blocked.fused_block_step, block_pass=_launch_block_pass, accumulate=_accumulate
+)
 
 
 def hebbian_sweep(spins, sums, arrays, beta, dynamics, order, uniforms):
