@@ -390,6 +390,13 @@ def _sweep_options(command):
             is_flag=True,
             help="Keep the run directory after the result is written.",
         ),
+        click.option(
+            "--device",
+            default="cpu",
+            show_default=True,
+            help="cpu, gpu or auto: where each grid point runs its chains (the result is "
+            "the same on both).",
+        ),
         click.option("--force", is_flag=True, help="Run grids above the size limit."),
         click.option("--quiet", is_flag=True, help="No progress bar, no summary line."),
     ]
@@ -399,8 +406,9 @@ def _sweep_options(command):
 
 
 def _make_sweep_options(
-    executor, workers, scheduler, scheduler_file, chunk_size, run_dir, new_run_dir, quiet
+    executor, workers, scheduler, scheduler_file, chunk_size, run_dir, new_run_dir, quiet, device
 ):
+    from hebbian.gpu.device import GPUUnavailableError
     from hebbian.sweep import SweepOptions
 
     if scheduler or scheduler_file:
@@ -415,8 +423,9 @@ def _make_sweep_options(
             new_run_dir=new_run_dir,
             chunk_size=chunk_size,
             progress=not quiet,
+            device=device,
         ).validate()
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, GPUUnavailableError) as exc:
         raise _bad(str(exc)) from None
 
 
@@ -492,6 +501,7 @@ def run(
     resume,
     new_run_dir,
     keep_checkpoints,
+    device,
     force,
     quiet,
 ):
@@ -519,7 +529,15 @@ def run(
     path = _checked_output(out, f"{cfg.name}.nc")
     run_dir = run_dir or str(Path(path).with_suffix(".run"))
     options = _make_sweep_options(
-        executor, workers, scheduler, scheduler_file, chunk_size, run_dir, new_run_dir, quiet
+        executor,
+        workers,
+        scheduler,
+        scheduler_file,
+        chunk_size,
+        run_dir,
+        new_run_dir,
+        quiet,
+        device,
     )
     ds = _run_one(
         cfg,
@@ -673,6 +691,7 @@ def reproduce(
     resume,
     new_run_dir,
     keep_checkpoints,
+    device,
     force,
     quiet,
 ):
@@ -708,6 +727,7 @@ def reproduce(
             os.path.join(results_dir, f"{name}.run"),
             new_run_dir,
             quiet,
+            device,
         )
         ds = _run_one(
             cfg,

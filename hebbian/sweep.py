@@ -72,6 +72,10 @@ class SweepOptions:
         Points per task (default: automatic).
     progress : bool
         Progress bar on stderr (only when stderr is a terminal).
+    device : {"cpu", "gpu", "auto"}
+        Where each point runs its chains (:mod:`hebbian.gpu.device`); the experiments
+        visit sites in an order shared by a point's chains, so the CPU and the GPU give
+        the same chains from the same seed.
     """
 
     executor: str = "serial"
@@ -82,12 +86,18 @@ class SweepOptions:
     new_run_dir: bool = False
     chunk_size: int | None = None
     progress: bool = True
+    device: str = "cpu"
 
     def validate(self) -> SweepOptions:
         """Check the options before anything runs; raise ``ValueError`` (one line)."""
         from hebbian._validation import check_choice, check_int
 
         check_choice("executor", self.executor, EXECUTORS)
+        from hebbian.gpu.device import DEVICES, require_cupy
+
+        check_choice("device", self.device, DEVICES)
+        if self.device == "gpu" and self.executor != "dask":
+            require_cupy()  # fail now, in one line, not in every worker
         if self.workers is not None:
             check_int("workers", self.workers, minimum=1)
         if self.chunk_size is not None:
@@ -161,19 +171,24 @@ def run_chunk(
     seed: int,
     chunk: list[tuple[int, dict]],
     single_thread: bool = False,
+    device: str = "cpu",
 ):
     """Run the points of one chunk (a task): ``[(index, result), ...]``.
 
     A module-level function of plain arguments, so that worker processes and Dask
     workers can run it. With ``single_thread`` the Numba kernels of this task run on one
     thread (workers are the parallelism; nested thread pools would oversubscribe).
+    ``device`` is passed to :meth:`ExperimentKind.run_point`.
     """
     from hebbian.experiments.registry import get_kind
 
     if single_thread:
         _single_thread_worker()
     kind = get_kind(kind_name)
-    return [(i, kind.run_point(params, point, point_generator(seed, i))) for i, point in chunk]
+    return [
+        (i, kind.run_point(params, point, point_generator(seed, i), device=device))
+        for i, point in chunk
+    ]
 
 
 def _single_thread_worker() -> None:  # pragma: no cover - runs in worker processes
@@ -274,9 +289,11 @@ def run_points(
     try:
         if options.executor == "serial":
             for chunk in chunks_for(1):
-                finished(run_chunk(kind_name, params, seed, chunk))
+                finished(run_chunk(kind_name, params, seed, chunk, device=options.device))
         elif options.executor == "processes":
-            _run_processes(chunks_for(workers), kind_name, params, seed, workers, finished)
+            _run_processes(
+                chunks_for(workers), kind_name, params, seed, workers, options.device, finished
+            )
         else:
             workers = _run_dask(chunks_for, kind_name, params, seed, options, finished)
     finally:
@@ -324,13 +341,13 @@ def _process_pool(workers: int):
     return pool
 
 
-def _run_processes(chunks, kind_name, params, seed, workers, finished):
+def _run_processes(chunks, kind_name, params, seed, workers, device, finished):
     from concurrent.futures import BrokenExecutor, as_completed
 
     if not chunks:
         return
     pool = _process_pool(workers)
-    futures = [pool.submit(run_chunk, kind_name, params, seed, c) for c in chunks]
+    futures = [pool.submit(run_chunk, kind_name, params, seed, c, False, device) for c in chunks]
     try:
         for future in as_completed(futures):
             finished(future.result())
@@ -360,7 +377,9 @@ def _run_dask(chunks_for, kind_name, params, seed, options, finished) -> int:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         chunks = chunks_for(workers)
         futures = [
-            client.submit(run_chunk, kind_name, params, seed, c, True, pure=False, retries=3)
+            client.submit(
+                run_chunk, kind_name, params, seed, c, True, options.device, pure=False, retries=3
+            )
             for c in chunks
         ]
         try:

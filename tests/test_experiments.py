@@ -211,3 +211,30 @@ def test_capacity_alpha_must_increase():
     cfg = load_config("amit1987_hopfield_capacity")
     with pytest.raises(ConfigError, match="strictly increasing"):
         resolve_parameters(cfg, quick=True, overrides=[("alpha", [0.2, 0.1])])
+
+
+SMALL = {
+    "amit1987_hopfield_capacity": [("n_neurons", [300]), ("n_sweeps", 6)],
+    "amit1987_hopfield_phase_diagram": [("n_neurons", 300), ("n_burn", 2), ("n_sweeps", 4)],
+    "amit1985_hopfield_mixtures": [("n_neurons", 400), ("stability_sweeps", 40)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SMALL))
+def test_points_give_the_same_result_on_the_gpu_scheme(monkeypatch, name):
+    # every kind visits sites in the shared order, so the blocked (GPU) scheme, here on
+    # NumPy, reproduces the CPU engine's point results exactly
+    import hebbian.montecarlo.engine as engine
+
+    cfg = load_config(name)
+    kind = get_kind(cfg.kind)
+    params = resolve_parameters(cfg, quick=True, overrides=SMALL[name])
+    points = kind.points(params)
+    chosen = [points[0], points[-1]]
+    cpu = [kind.run_point(params, p, point_generator(1, i)) for i, p in enumerate(chosen)]
+    monkeypatch.setattr(engine, "choose_backend", lambda *a, **k: "blocked")
+    gpu = [kind.run_point(params, p, point_generator(1, i)) for i, p in enumerate(chosen)]
+    for a, b in zip(cpu, gpu):
+        assert a.keys() == b.keys()
+        for key in a:
+            np.testing.assert_array_equal(a[key], b[key])

@@ -24,7 +24,7 @@ import numpy as np
 import xarray as xr
 
 from hebbian.experiments.config import ConfigError
-from hebbian.experiments.registry import ExperimentKind, Param, register
+from hebbian.experiments.registry import SITE_ORDER, ExperimentKind, Param, register
 from hebbian.models import HebbianModel
 from hebbian.montecarlo.engine import simulate
 from hebbian.patterns import random_patterns
@@ -119,7 +119,7 @@ class HopfieldCapacity(ExperimentKind):
             for s in range(params["n_samples"])
         ]
 
-    def run_point(self, params, point, rng):
+    def run_point(self, params, point, rng, *, device="cpu"):
         N, C = point["n_neurons"], params["n_chains"]
         K = max(round(point["alpha"] * N), C)
         model = HebbianModel(random_patterns(K, N, seed=rng))
@@ -130,6 +130,8 @@ class HopfieldCapacity(ExperimentKind):
             n_chains=C,
             initial=model.memories[:C],
             seed=rng,
+            site_order=SITE_ORDER,
+            device=device,
             measure_every=params["n_sweeps"],
         )
         final = ds.m.isel(time=-1).values  # (chain, memory)

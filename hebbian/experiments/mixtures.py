@@ -41,7 +41,7 @@ import numpy as np
 import xarray as xr
 
 from hebbian.experiments.config import ConfigError
-from hebbian.experiments.registry import ExperimentKind, Param, register
+from hebbian.experiments.registry import SITE_ORDER, ExperimentKind, Param, register
 from hebbian.models import HebbianModel
 from hebbian.montecarlo.engine import simulate
 from hebbian.patterns import random_patterns
@@ -134,13 +134,19 @@ class HopfieldMixtures(ExperimentKind):
         ]
         return energy + stability
 
-    def run_point(self, params, point, rng):
+    def run_point(self, params, point, rng, *, device="cpu"):
         N, K = params["n_neurons"], params["n_patterns"]
         model = HebbianModel(random_patterns(K, N, seed=rng))
         if point["part"] == "energy":
             start = mixture_state(model.memories, point["n"])
             ds = simulate(
-                model, temperature=0.0, n_sweeps=params["energy_sweeps"], initial=start, seed=rng
+                model,
+                temperature=0.0,
+                n_sweeps=params["energy_sweeps"],
+                initial=start,
+                seed=rng,
+                site_order=SITE_ORDER,
+                device=device,
             )
             m = ds.m.isel(time=-1, chain=0).values
             return {
@@ -154,6 +160,8 @@ class HopfieldMixtures(ExperimentKind):
             n_sweeps=params["stability_sweeps"],
             initial=start,
             seed=rng,
+            site_order=SITE_ORDER,
+            device=device,
         )
         m3 = ds.m.isel(chain=0, memory=slice(0, 3)).values
         spread = m3.max(axis=1) - m3.min(axis=1)

@@ -21,7 +21,7 @@ import json
 import numpy as np
 import xarray as xr
 
-from hebbian.experiments.registry import ExperimentKind, Param, register
+from hebbian.experiments.registry import SITE_ORDER, ExperimentKind, Param, register
 from hebbian.models import HebbianModel
 from hebbian.montecarlo.engine import simulate
 from hebbian.patterns import random_patterns
@@ -92,7 +92,7 @@ class HopfieldPhaseDiagram(ExperimentKind):
             for s in range(params["n_samples"])
         ]
 
-    def run_point(self, params, point, rng):
+    def run_point(self, params, point, rng, *, device="cpu"):
         N = params["n_neurons"]
         K = max(1, round(point["alpha"] * N))
         model = HebbianModel(random_patterns(K, N, seed=rng))
@@ -104,6 +104,8 @@ class HopfieldPhaseDiagram(ExperimentKind):
             n_chains=params["n_chains"],
             initial=model.memories[0],
             seed=rng,
+            site_order=SITE_ORDER,
+            device=device,
         )
         m0 = ds.m.isel(memory=0)
         return {"m": float(m0.mean()), "abs_m": float(np.abs(m0).mean())}

@@ -17,9 +17,13 @@ import numpy as np
 
 from hebbian.experiments.config import ConfigError, check_keys
 
-__all__ = ["KINDS", "ExperimentKind", "Param", "get_kind", "register"]
+__all__ = ["KINDS", "SITE_ORDER", "ExperimentKind", "Param", "get_kind", "register"]
 
 KINDS: dict[str, ExperimentKind] = {}
+
+#: Site order of every experiment's chains: one random permutation per sweep shared by
+#: a point's chains, the order the GPU engine runs (:mod:`hebbian.montecarlo.draws`).
+SITE_ORDER = "shared"
 
 
 def register(cls):
@@ -117,8 +121,15 @@ class ExperimentKind:
         """Return the grid: one dict per independent unit of work."""
         raise NotImplementedError
 
-    def run_point(self, params: dict, point: dict, rng: np.random.Generator) -> dict:
-        """Run one grid point; return arrays and numbers (plain, no xarray)."""
+    def run_point(
+        self, params: dict, point: dict, rng: np.random.Generator, *, device: str = "cpu"
+    ) -> dict:
+        """Run one grid point; return arrays and numbers (plain, no xarray).
+
+        ``device`` goes to :func:`hebbian.montecarlo.engine.simulate`; the chains of a
+        point visit sites in the order :data:`SITE_ORDER`, so that every device gives
+        the same result from the same generator.
+        """
         raise NotImplementedError
 
     def assemble(self, params: dict, points: list[dict], results: list[dict]):

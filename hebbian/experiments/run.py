@@ -117,6 +117,7 @@ def run_experiment(
             "hebbian_version": __version__,
             "wall_time_s": report.wall_time,
             "executor": report.executor,
+            "device": options.device,
             "workers": report.workers,
             "n_points_computed": report.n_computed,
             "n_points_resumed": report.n_resumed,
