@@ -15,7 +15,9 @@ flipped. Reported, all from one run:
 * ``sweep`` -- updates per second of ``MarkovChains.sweep`` with the uniforms and the
   order already on the device (one draw reused: the kernels' cost alone);
 * ``draws`` -- the device's time to draw one sweep's uniforms and order, as a rate;
-* ``with draws`` -- the two together, what a run pays;
+* ``with draws`` -- the two together, what a run with device draws would pay;
+* ``with host draws`` -- a sweep fed by NumPy draws on the host, copied to the device
+  each sweep: what ``simulate(device="gpu")`` pays today;
 * the GEMM floor: the time of the two matrix products of one sweep, (a) issued per
   block as the engine issues them (``rows @ M`` and ``M += rows^T d`` for each of the
   N / B blocks, float64) and (b) as two whole products ``xi @ M`` and ``xi^T D``
@@ -94,10 +96,17 @@ def engine_rate(model, backend, xp, C, rng):
         xp, lambda: chains.sweep(beta=beta, dynamics=HEAT_BATH, uniforms=uniforms, order=order)
     )
     t_draw = timed(xp, draw)
+
+    def host_drawn_sweep():  # what simulate() does today: NumPy draws, copied each sweep
+        d = draw_sweep(rng, n_chains=C, n_neurons=N, site_order="shared")
+        chains.sweep(beta=beta, dynamics=HEAT_BATH, uniforms=d.uniforms, order=d.order)
+
+    t_host = timed(xp, host_drawn_sweep, min_time=0.0, max_repeats=2)
     return {
         "sweep": C * N / t_sweep,
         "draws": C * N / t_draw,
         "with_draws": C * N / (t_sweep + t_draw),
+        "with_host_draws": C * N / t_host,
     }
 
 
@@ -175,13 +184,13 @@ def main():
         "backend": args.backend,
         "cupy": getattr(xp, "__version__", None) if xp is not np else None,
         "numpy": np.__version__,
-        "cpu_cores": os.cpu_count(),
+        "cpu_cores": len(os.sched_getaffinity(0)),
         "n_neurons": N,
         "n_memories": model.n_memories,
         "block_size": DEFAULT_BLOCK_SIZE,
         "temperature": TEMPERATURE,
         "parity": parity(model, args.backend, rng),
-        "cpu_numba_all_cores": cpu_rate(model, rng, os.cpu_count()),
+        "cpu_numba_all_cores": cpu_rate(model, rng, len(os.sched_getaffinity(0))),
         "runs": [],
     }
     print(json.dumps({k: v for k, v in result.items() if k != "runs"}), flush=True)

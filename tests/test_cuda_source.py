@@ -39,23 +39,24 @@ static Index blockIdx, threadIdx, blockDim;
     + BLOCK_PASS_P2
     + r"""
 extern "C" void run_on_host(
-    int n_chains, const double* num, const double* G, const double* diag, const int* sites,
+    int n_threads, const double* num, const double* G, const double* diag, const int* sites,
     signed char* spins_t, const double* uniforms, double* d_out, long long* flips,
-    int b, int C, double beta, double w, double norm, int dynamics, int has_u)
+    const double* beta, const double* w, int t0, int N, int b, int C, int D, double norm,
+    int dynamics, int has_u)
 {
     blockDim.x = 1;
     threadIdx.x = 0;
-    for (int c = 0; c < n_chains; ++c) {
-        blockIdx.x = c;
-        hebbian_block_pass_p2(num, G, diag, sites, spins_t, uniforms, d_out, flips,
-                              b, C, beta, w, norm, dynamics, has_u);
+    for (int t = 0; t < n_threads; ++t) {
+        blockIdx.x = t;
+        hebbian_block_pass_p2(num, G, diag, sites, spins_t, uniforms, d_out, flips, beta, w,
+                              t0, N, b, C, D, norm, dynamics, has_u);
     }
 }
 """
 )
 
 ARRAY_TYPES = (np.float64, np.float64, np.float64, np.int32, np.int8) + (np.float64,) * 2
-ARRAY_TYPES += (np.int64,)
+ARRAY_TYPES += (np.int64, np.float64, np.float64)
 
 
 @pytest.fixture(scope="module")
@@ -71,22 +72,22 @@ def host_kernel(tmp_path_factory):
     )
     lib = ctypes.CDLL(str(library))
     lib.run_on_host.restype = None
-    lib.run_on_host.argtypes = [ctypes.c_int] + [ctypes.c_void_p] * 8 + [ctypes.c_int] * 2
-    lib.run_on_host.argtypes += [ctypes.c_double] * 3 + [ctypes.c_int] * 2
+    lib.run_on_host.argtypes = [ctypes.c_int] + [ctypes.c_void_p] * 10 + [ctypes.c_int] * 5
+    lib.run_on_host.argtypes += [ctypes.c_double] + [ctypes.c_int] * 2
 
-    def block_pass(n_chains, args):
-        arrays, scalars = args[:8], args[8:]
+    def block_pass(n_threads, args):
+        arrays, scalars = args[:10], args[10:]
         for a, dtype in zip(arrays, ARRAY_TYPES):
             # the CUDA launch passes raw pointers: the glue must hand over C-contiguous
             # arrays of exactly the kernel's types
             assert a.dtype == dtype and a.flags.c_contiguous
-        lib.run_on_host(n_chains, *(a.ctypes.data for a in arrays), *(s.item() for s in scalars))
+        lib.run_on_host(n_threads, *(a.ctypes.data for a in arrays), *(s.item() for s in scalars))
 
     return block_pass
 
 
 def accumulate(M, rows, d):
-    M += rows.T @ d
+    M += rows.transpose(0, 2, 1) @ d
 
 
 CASES = {

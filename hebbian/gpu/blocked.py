@@ -48,8 +48,17 @@ kernels', :math:`h_j` the same float64 (``w * float(nu) / N**(p-1)``), and the u
 rule is :func:`hebbian.montecarlo.dynamics.new_spins`, the element-wise form of the
 CPU rule.
 
+Batches
+-------
+A call may advance ``D`` models at once (*members*: disorder samples, loads,
+temperatures), each with its own ``C`` chains, site order, uniforms and inverse
+temperature: every array gets a leading member axis, the products become batched
+products, and the members' memories are padded with zero columns to the largest ``K``
+(a zero column adds nothing to any numerator or sum). Two-dimensional arguments are one
+member. Members must share ``N``, ``p``, ``C`` and the dynamics.
+
 Limits: equal weights only (general weights are summed in a fixed order on the CPU,
-which a matrix product does not keep) and Hebbian models only; every chain of a call
+which a matrix product does not keep) and Hebbian models only; every chain of a member
 must visit the sites in the same order.
 """
 
@@ -59,8 +68,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from hebbian.gpu.cuda_source import MAX_BLOCK_SIZE
 from hebbian.models import HebbianModel
-from hebbian.montecarlo.arrays import HebbianArrays, prepare
 from hebbian.montecarlo.dynamics import HEAT_BATH, ZERO_TEMPERATURE, new_spins
 from hebbian.observables import ordered_products
 
@@ -86,38 +95,34 @@ SYNCHRONOUS_CHUNK = 2048
 
 
 class BlockedArrays(NamedTuple):
-    """Model arrays of the blocked engines, on the array module ``xp``.
+    """Arrays of ``D`` member models for the blocked engines, on the array module ``xp``.
 
     Attributes
     ----------
-    host : HebbianArrays
-        The CPU kernels' arrays (for the initial overlap sums).
     xp : module
         ``numpy`` or ``cupy``.
-    xi : (N, K) float64
-        Memories, site-major, without padding.
-    xi_sq : (N, K) float64 or None
-        :math:`\\xi_{kj}^2` (p > 2 only).
-    diag : (N,) float64
+    xi : (D, N, K) float64
+        Memories, site-major, zero-padded to the largest ``K`` of the members.
+    diag : (D, N) float64
         :math:`n_j = \\sum_k \\xi_{kj}^2`.
-    nnz_minus_one : (K, 1) float64
+    nnz_minus_one : (D, K, 1) float64
         :math:`n_k - 1`, for the coefficients of p > 2.
+    w : (D,) float64
+        The common weight of each member.
     n_memories : int
-    w : float
+        ``K`` (the padded count).
     p : int
     norm : float
         ``float(N) ** (p - 1)``.
     block_size : int
     """
 
-    host: HebbianArrays
     xp: object
     xi: object
-    xi_sq: object
     diag: object
     nnz_minus_one: object
+    w: object
     n_memories: int
-    w: float
     p: int
     norm: float
     block_size: int
@@ -138,36 +143,48 @@ def model_limitation(model) -> str | None:
     return None
 
 
-def prepare_hebbian(
-    model: HebbianModel, *, xp=np, block_size: int = DEFAULT_BLOCK_SIZE
-) -> BlockedArrays:
-    """Check that ``model`` runs exactly on the blocked engines and derive their arrays.
+def prepare_hebbian(models, *, xp=np, block_size: int = DEFAULT_BLOCK_SIZE) -> BlockedArrays:
+    """Check that the models run exactly on the blocked engines and derive their arrays.
+
+    Parameters
+    ----------
+    models : HebbianModel or sequence of HebbianModel
+        One model, or the ``D`` members of a batch (same ``N`` and ``p``).
+    xp : module
+    block_size : int
 
     Raises
     ------
     ValueError
-        For general weights, or sizes with :math:`K (N + 1)^{p-1} \\ge 2^{53}` (the
-        float64 products would no longer be exact).
+        For general weights, sizes with :math:`K (N + 1)^{p-1} \\ge 2^{53}` (the
+        float64 products would no longer be exact), or members of different ``N``
+        or ``p``.
     """
-    limitation = model_limitation(model)
-    if limitation is not None:
-        raise ValueError(f"{limitation}; use the CPU engine (device='cpu')")
-    host = prepare(model)
-    K, p = model.n_memories, model.p
+    models = [models] if isinstance(models, HebbianModel) else list(models)
+    for model in models:
+        limitation = model_limitation(model)
+        if limitation is not None:
+            raise ValueError(f"{limitation}; use the CPU engine (device='cpu')")
+    N, p = models[0].n_neurons, models[0].p
+    if any((m.n_neurons, m.p) != (N, p) for m in models):
+        raise ValueError("the members of a batch must have the same n_neurons and p")
     if block_size < 1:
         raise ValueError(f"block_size must be >= 1, got {block_size}")
-    xi = host.xi_t[:, :K].astype(np.float64)
+    K = max(m.n_memories for m in models)
+    xi = np.zeros((len(models), N, K))
+    nnz = np.zeros((len(models), K))
+    for i, m in enumerate(models):
+        xi[i, :, : m.n_memories] = m.site_major[:, : m.n_memories]
+        nnz[i, : m.n_memories] = m.nonzero_counts
     return BlockedArrays(
-        host=host,
         xp=xp,
         xi=xp.asarray(xi),
-        xi_sq=xp.asarray(xi * xi) if p > 2 else None,
-        diag=xp.asarray(host.diag.astype(np.float64)),
-        nnz_minus_one=xp.asarray((host.nnz[:K] - 1).astype(np.float64)[:, None]),
+        diag=xp.asarray((xi * xi).sum(axis=2)),
+        nnz_minus_one=xp.asarray((nnz - 1.0)[:, :, None]),
+        w=xp.asarray([m.uniform_weight for m in models], dtype=np.float64),
         n_memories=K,
-        w=float(host.w),
         p=p,
-        norm=float(host.norm),
+        norm=float(N) ** (p - 1),
         block_size=int(block_size),
     )
 
@@ -183,52 +200,64 @@ def to_host(array) -> np.ndarray:
 
 
 def shared_order(order):
-    """Return the (N,) site order shared by every chain of ``order`` (C, N).
+    """Return the site order (..., N) shared by the chains of ``order`` (..., C, N).
 
     Raises
     ------
     ValueError
-        When two chains visit the sites in different orders.
+        When two chains of a member visit the sites in different orders.
     """
-    if order.shape[0] > 1 and order.strides[0] != 0 and not bool((order == order[0]).all()):
+    shared = order.shape[-2] == 1 or order.strides[-2] == 0
+    if not shared and not bool((order == order[..., :1, :]).all()):
         raise ValueError(
             "the blocked (GPU) engine needs one site order shared by every chain; "
             "use site_order='shared' or 'fixed'"
         )
-    return order[0]
+    return order[..., 0, :]
 
 
-def coefficients(arrays: BlockedArrays, M):
-    """Return the integer coefficients :math:`A_k, B_k` (module docstring) of ``M`` (K, C)."""
-    n1 = arrays.nnz_minus_one
-    g_minus = ordered_products(arrays.p - 1, M - 1.0, n1)
-    g_plus = ordered_products(arrays.p - 1, M + 1.0, n1)
+def coefficients(arrays: BlockedArrays, M, n_minus_one):
+    """Return the integer coefficients :math:`A_k, B_k` (module docstring) of sums ``M``.
+
+    ``n_minus_one`` (:math:`n_k - 1`) broadcasts against ``M``.
+    """
+    g_minus = ordered_products(arrays.p - 1, M - 1.0, n_minus_one)
+    g_plus = ordered_products(arrays.p - 1, M + 1.0, n_minus_one)
     return 0.5 * (g_minus + g_plus), 0.5 * (g_minus - g_plus)
 
 
-def block_numerators(arrays: BlockedArrays, xi_block, sites, s_old, M, A_B=None):
-    """Field numerators :math:`\\nu_j` (b, C) of the block's sites at its start."""
+def block_numerators(arrays: BlockedArrays, rows, diag, s_old, M):
+    """Field numerators :math:`\\nu_j` (D, b, C) of a block's sites at its start.
+
+    ``rows`` (D, b, K) are the sites' memory rows, ``diag`` (D, b) their
+    :math:`n_j`, ``s_old`` (D, b, C) their spins, ``M`` (D, K, C) the overlap sums.
+    """
     if arrays.p == 2:
-        return xi_block @ M - arrays.diag[sites][:, None] * s_old
-    A, B = A_B if A_B is not None else coefficients(arrays, M)
-    return xi_block @ A + s_old * (arrays.xi_sq[sites] @ B)
+        return rows @ M - diag[:, :, None] * s_old
+    A, B = coefficients(arrays, M, arrays.nnz_minus_one)
+    return rows @ A + s_old * ((rows * rows) @ B)
 
 
 class _State:
-    """Work arrays of one sweep in chain-minor layout: sites or memories x chains."""
+    """Work arrays of one sweep, chain-minor: (members, sites or memories, chains)."""
 
-    def __init__(self, spins, sums, arrays, uniforms):
+    def __init__(self, spins, sums, arrays, beta, uniforms):
         xp = arrays.xp
         self.xp = xp
-        self.spins_t = xp.ascontiguousarray(spins.T)  # (N, C) int8
-        self.M = xp.ascontiguousarray(sums[:, : arrays.n_memories].T.astype(xp.float64))
-        has_u = uniforms.shape[1] > 0
-        self.uniforms_t = xp.ascontiguousarray(xp.asarray(uniforms).T) if has_u else None
-        self.flips = xp.zeros(spins.shape[0], dtype=xp.int64)
+        self.members = xp.arange(spins.shape[0])[:, None]  # for gathers by site
+        self.spins_t = xp.ascontiguousarray(spins.transpose(0, 2, 1))  # (D, N, C) int8
+        M = sums[:, :, : arrays.n_memories].transpose(0, 2, 1)
+        self.M = xp.ascontiguousarray(M.astype(xp.float64))  # (D, K, C)
+        has_u = uniforms.shape[-1] > 0
+        self.uniforms_t = (
+            xp.ascontiguousarray(xp.asarray(uniforms).transpose(0, 2, 1)) if has_u else None
+        )
+        self.beta = xp.asarray(np.broadcast_to(beta, spins.shape[:1]), dtype=xp.float64)
+        self.flips = xp.zeros(spins.shape[:2], dtype=xp.int64)  # (D, C)
 
     def write_back(self, spins, sums, arrays):
-        spins[...] = self.spins_t.T
-        sums[:, : arrays.n_memories] = self.M.T.astype(sums.dtype)
+        spins[...] = self.spins_t.transpose(0, 2, 1)
+        sums[:, :, : arrays.n_memories] = self.M.transpose(0, 2, 1).astype(sums.dtype)
 
 
 def generic_block_step(arrays, state, sites, rows, t0, beta, dynamics):
@@ -243,90 +272,102 @@ def generic_block_step(arrays, state, sites, rows, t0, beta, dynamics):
     arrays : BlockedArrays
     state : _State
         Spins, sums and flip counts, updated in place.
-    sites : (b,) int array
-        Sites of the block in visiting order.
-    rows : (b, K) float64
+    sites : (D, b) int array
+        Sites of the block in visiting order, per member.
+    rows : (D, b, K) float64
         Their memory rows, :math:`\\xi_{k j_t}`.
     t0 : int
         Position of the block's first visit in the sweep (the row of its uniforms).
-    beta : float
+    beta : (D, 1) array
+        Inverse temperature of each member.
     dynamics : int
     """
     xp = arrays.xp
-    b = rows.shape[0]
-    s_old = state.spins_t[sites].astype(xp.float64)
-    num = block_numerators(arrays, rows, sites, s_old, state.M)
+    b = rows.shape[1]
+    members = state.members
+    s_old = state.spins_t[members, sites].astype(xp.float64)  # (D, b, C)
+    num = block_numerators(arrays, rows, arrays.diag[members, sites], s_old, state.M)
+    w = arrays.w[:, None]
     d = xp.zeros_like(s_old)
     if arrays.p == 2:
-        G = rows @ rows.T
+        G = rows @ rows.transpose(0, 2, 1)
     else:
         M = state.M.copy()
+        rows_sq = rows * rows
     for u in range(b):
-        h = arrays.w * num[u] / arrays.norm
-        U = None if state.uniforms_t is None else state.uniforms_t[t0 + u]
-        d[u] = new_spins(xp, s_old[u], h, beta, U, dynamics) - s_old[u]
+        h = w * num[:, u] / arrays.norm
+        U = None if state.uniforms_t is None else state.uniforms_t[:, t0 + u]
+        d[:, u] = new_spins(xp, s_old[:, u], h, beta, U, dynamics) - s_old[:, u]
         if u + 1 == b:
             break
         if arrays.p == 2:
-            num[u + 1 :] += G[u + 1 :, u, None] * d[u]
+            num[:, u + 1 :] += G[:, u + 1 :, u, None] * d[:, u, None, :]
             continue
-        flipped = xp.nonzero(d[u])[0]
-        if flipped.size == 0:
+        dd, cc = xp.nonzero(d[:, u])  # the (member, chain) pairs that flipped
+        if dd.size == 0:
             continue
-        A0, B0 = coefficients(arrays, M[:, flipped])
-        M[:, flipped] += rows[u][:, None] * d[u, flipped]
-        A1, B1 = coefficients(arrays, M[:, flipped])
-        later = sites[u + 1 :]
-        num[u + 1 :, flipped] += rows[u + 1 :] @ (A1 - A0) + s_old[u + 1 :, flipped] * (
-            arrays.xi_sq[later] @ (B1 - B0)
-        )
-    state.spins_t[sites] = (s_old + d).astype(xp.int8)
-    state.flips += (d != 0).sum(axis=0)
-    state.M += rows.T @ d
+        n1 = arrays.nnz_minus_one[dd, :, 0]
+        A0, B0 = coefficients(arrays, M[dd, :, cc], n1)
+        M[dd, :, cc] += rows[dd, u] * d[dd, u, cc][:, None]
+        A1, B1 = coefficients(arrays, M[dd, :, cc], n1)
+        later = slice(u + 1, None)
+        num[dd, later, cc] += xp.einsum("fk,fjk->fj", A1 - A0, rows[dd, later]) + s_old[
+            dd, later, cc
+        ] * xp.einsum("fk,fjk->fj", B1 - B0, rows_sq[dd, later])
+    state.spins_t[members, sites] = (s_old + d).astype(xp.int8)
+    state.flips += (d != 0).sum(axis=1)
+    state.M += rows.transpose(0, 2, 1) @ d
 
 
 def fused_block_step(arrays, state, sites, rows, t0, beta, dynamics, *, block_pass, accumulate):
     """One block of visits (p = 2) with the in-block pass done by one compiled kernel.
 
     The glue around the kernel of :mod:`hebbian.gpu.cuda_source`, for any array module:
-    the block-start products :math:`\\sum_k \\xi_{kj} M_k` (one product), the in-block
-    couplings :math:`G = \\xi_B \\xi_B^T` (one small product), the kernel (which
-    subtracts the self-interaction, adds the in-block terms, applies the rule and writes
-    the spins and flip counts), and :math:`M \\mathrel{+}= \\xi_B^T d`.
+    the block-start products :math:`\\sum_k \\xi_{kj} M_k` (one batched product), the
+    in-block couplings :math:`G = \\xi_B \\xi_B^T` (one small batched product), the
+    kernel (which subtracts the self-interaction, adds the in-block terms, applies the
+    rule and writes the spins and flip counts), and :math:`M \\mathrel{+}= \\xi_B^T d`.
 
     Parameters
     ----------
     arrays, state, sites, rows, t0, beta, dynamics
-        As for :func:`generic_block_step`.
+        As for :func:`generic_block_step`; the kernel reads the block's sites and
+        self-interactions from the sweep's tables ``state.sites`` and
+        ``state.diag_visits`` (D, N), from position ``t0``.
     block_pass : callable
-        ``block_pass(n_chains, args)`` launches the kernel over the chains with
+        ``block_pass(n_threads, args)`` launches the kernel over ``D * C`` threads with
         ``args`` in the kernel's parameter order (CuPy's ``RawKernel`` on the GPU; the
         same source compiled for the host in the tests).
     accumulate : callable
-        ``accumulate(M, rows, d)`` adds ``rows.T @ d`` to ``M`` in place.
+        ``accumulate(M, rows, d)`` adds ``rows^T @ d`` to ``M`` (D, K, C) in place.
     """
     xp = arrays.xp
-    b, C = rows.shape[0], state.M.shape[1]
+    D, b = rows.shape[:2]
+    C = state.M.shape[2]
+    if b > MAX_BLOCK_SIZE:
+        raise ValueError(f"block_size must be <= {MAX_BLOCK_SIZE} for the fused pass, got {b}")
     products = rows @ state.M
-    G = rows @ rows.T
+    G = rows @ rows.transpose(0, 2, 1)
     has_u = state.uniforms_t is not None
-    uniforms = state.uniforms_t[t0 : t0 + b] if has_u else products  # unread placeholder
     d = xp.empty_like(products)
     block_pass(
-        C,
+        D * C,
         (
             products,
             G,
-            arrays.diag[sites],
-            sites,
+            state.diag_visits,
+            state.sites,
             state.spins_t,
-            uniforms,
+            state.uniforms_t if has_u else products,  # unread placeholder
             d,
             state.flips,
+            state.beta,
+            arrays.w,
+            np.int32(t0),
+            np.int32(state.spins_t.shape[1]),
             np.int32(b),
             np.int32(C),
-            np.float64(beta),
-            np.float64(arrays.w),
+            np.int32(D),
             np.float64(arrays.norm),
             np.int32(dynamics),
             np.int32(has_u),
@@ -335,28 +376,41 @@ def fused_block_step(arrays, state, sites, rows, t0, beta, dynamics, *, block_pa
     accumulate(state.M, rows, d)
 
 
+def _as_batch(spins, sums, order, uniforms):
+    """View one member's (C, ...) arguments as a batch of one; batches unchanged."""
+    if spins.ndim == 3:
+        return spins, sums, order, uniforms
+    return spins[None], sums[None], order[None], uniforms[None]
+
+
 def hebbian_sweep(
     spins, sums, arrays: BlockedArrays, beta, dynamics, order, uniforms, *, block_step=None
 ):
     """One sequential sweep of every chain by blocks (module docstring); in place.
 
-    Same arguments and result as :func:`hebbian.montecarlo.reference.hebbian_sweep`,
-    except that ``arrays`` are :class:`BlockedArrays` and every row of ``order`` must
-    be the same. ``block_step`` replaces :func:`generic_block_step` (the GPU engine's
-    fused step does).
+    Same arguments and result as :func:`hebbian.montecarlo.reference.hebbian_sweep`
+    for one member, with :class:`BlockedArrays` and the rows of ``order`` all equal; a
+    batch passes ``spins`` (D, C, N), ``sums`` (D, C, K), ``order`` and ``uniforms``
+    (D, C, N) and ``beta`` (D,), and gets the flips (D, C). ``block_step`` replaces
+    :func:`generic_block_step` (the GPU engine's fused step does).
     """
     xp = arrays.xp
+    one = spins.ndim == 2
+    spins, sums, order, uniforms = _as_batch(spins, sums, order, uniforms)
     block_step = block_step or generic_block_step
-    sites_all = xp.asarray(shared_order(order), dtype=xp.int32)
-    rows_all = arrays.xi[sites_all]  # memory rows in visiting order: one gather a sweep
-    state = _State(spins, sums, arrays, uniforms)
-    N, B = spins.shape[1], arrays.block_size
+    state = _State(spins, sums, arrays, beta, uniforms)
+    state.sites = xp.ascontiguousarray(xp.asarray(shared_order(order), dtype=xp.int32))
+    rows_all = arrays.xi[state.members, state.sites]  # (D, N, K) in visiting order
+    state.diag_visits = arrays.diag[state.members, state.sites]  # (D, N)
+    beta_col = state.beta[:, None]
+    N, B = spins.shape[2], arrays.block_size
     for t0 in range(0, N, B):
+        block = slice(t0, t0 + B)
         block_step(
-            arrays, state, sites_all[t0 : t0 + B], rows_all[t0 : t0 + B], t0, beta, dynamics
+            arrays, state, state.sites[:, block], rows_all[:, block], t0, beta_col, dynamics
         )
     state.write_back(spins, sums, arrays)
-    return state.flips
+    return state.flips[0] if one else state.flips
 
 
 def hebbian_synchronous(spins, sums, arrays: BlockedArrays, beta, uniforms):
@@ -364,26 +418,27 @@ def hebbian_synchronous(spins, sums, arrays: BlockedArrays, beta, uniforms):
 
     The numerators of all sites come from the same products as in a block, taken at
     the old configuration (:data:`SYNCHRONOUS_CHUNK` sites at a time); the rule is heat
-    bath at T > 0 and the sign rule at T = 0, as in the reference.
+    bath at T > 0 and the sign rule at T = 0, as in the reference. Batches as in
+    :func:`hebbian_sweep`.
     """
     xp = arrays.xp
-    rule = ZERO_TEMPERATURE if uniforms.shape[1] == 0 else HEAT_BATH
-    state = _State(spins, sums, arrays, uniforms)
-    N = spins.shape[1]
-    A_B = None if arrays.p == 2 else coefficients(arrays, state.M)
-    d = xp.empty((N, spins.shape[0]), dtype=xp.float64)
+    one = spins.ndim == 2
+    spins, sums, _, uniforms = _as_batch(spins, sums, spins, uniforms)
+    rule = ZERO_TEMPERATURE if uniforms.shape[-1] == 0 else HEAT_BATH
+    state = _State(spins, sums, arrays, beta, uniforms)
+    N = spins.shape[2]
+    w, beta_col = arrays.w[:, None, None], state.beta[:, None, None]
+    d = xp.empty(state.spins_t.shape, dtype=xp.float64)
     for a in range(0, N, SYNCHRONOUS_CHUNK):
-        sites = xp.arange(a, min(a + SYNCHRONOUS_CHUNK, N))
-        s_old = state.spins_t[a : a + SYNCHRONOUS_CHUNK].astype(xp.float64)
-        num = block_numerators(
-            arrays, arrays.xi[a : a + SYNCHRONOUS_CHUNK], sites, s_old, state.M, A_B
-        )
-        h = arrays.w * num / arrays.norm
-        U = None if state.uniforms_t is None else state.uniforms_t[a : a + SYNCHRONOUS_CHUNK]
-        d[a : a + SYNCHRONOUS_CHUNK] = new_spins(xp, s_old, h, beta, U, rule) - s_old
+        part = slice(a, a + SYNCHRONOUS_CHUNK)
+        s_old = state.spins_t[:, part].astype(xp.float64)
+        num = block_numerators(arrays, arrays.xi[:, part], arrays.diag[:, part], s_old, state.M)
+        U = None if state.uniforms_t is None else state.uniforms_t[:, part]
+        d[:, part] = new_spins(xp, s_old, w * num / arrays.norm, beta_col, U, rule) - s_old
     for a in range(0, N, SYNCHRONOUS_CHUNK):
-        state.M += arrays.xi[a : a + SYNCHRONOUS_CHUNK].T @ d[a : a + SYNCHRONOUS_CHUNK]
+        part = slice(a, a + SYNCHRONOUS_CHUNK)
+        state.M += arrays.xi[:, part].transpose(0, 2, 1) @ d[:, part]
     state.spins_t += d.astype(xp.int8)
-    state.flips += (d != 0).sum(axis=0)
+    state.flips += (d != 0).sum(axis=1)
     state.write_back(spins, sums, arrays)
-    return state.flips
+    return state.flips[0] if one else state.flips

@@ -1,7 +1,8 @@
 """CUDA C source of the fused block pass (p = 2), built from the Python constants.
 
-The kernel is the CUDA form of :func:`hebbian.gpu.blocked.generic_block_pass` for
-p = 2: one thread per chain visits the ``b`` sites of a block in order. The numerator
+The kernel is the CUDA form of the visits of
+:func:`hebbian.gpu.blocked.generic_block_step` for p = 2: one thread per chain (of any
+member of a batch) visits the ``b`` sites of a block in order. The numerator
 of visit ``u`` is the block-start numerator from the matrix product, minus the
 self-interaction :math:`n_j \\sigma_j`, plus :math:`G_{ut} d_t` for every earlier visit
 ``t`` of the block that flipped (the thread keeps a list of them, so the in-block work
@@ -52,33 +53,38 @@ __device__ __forceinline__ int new_spin(int s, double h, double beta, double u, 
 }
 
 extern "C" __global__ void hebbian_block_pass_p2(
-    const double* __restrict__ num,      // (b, C) block-start numerators sum_k xi M
-    const double* __restrict__ G,        // (b, b) in-block couplings
-    const double* __restrict__ diag,     // (b,) self-interactions n_j of the block
-    const int* __restrict__ sites,       // (b,) sites in visiting order
-    signed char* __restrict__ spins_t,   // (N, C) spins, updated in place
-    const double* __restrict__ uniforms, // (b, C) uniforms of the visits (if has_u)
-    double* __restrict__ d_out,          // (b, C) spin changes
-    long long* __restrict__ flips,       // (C,) flip counts, incremented
-    const int b, const int C, const double beta, const double w, const double norm,
-    const int dynamics, const int has_u)
+    const double* __restrict__ num,      // (D, b, C) block-start products sum_k xi M
+    const double* __restrict__ G,        // (D, b, b) in-block couplings
+    const double* __restrict__ diag,     // (D, N) self-interactions n_j, visiting order
+    const int* __restrict__ sites,       // (D, N) sites in visiting order
+    signed char* __restrict__ spins_t,   // (D, N, C) spins, updated in place
+    const double* __restrict__ uniforms, // (D, N, C) uniforms of the visits (if has_u)
+    double* __restrict__ d_out,          // (D, b, C) spin changes
+    long long* __restrict__ flips,       // (D, C) flip counts, incremented
+    const double* __restrict__ beta,     // (D,) inverse temperatures
+    const double* __restrict__ w,        // (D,) weights
+    const int t0, const int N, const int b, const int C, const int D,
+    const double norm, const int dynamics, const int has_u)
 {
-    const int c = blockIdx.x * blockDim.x + threadIdx.x;
-    if (c >= C) return;
+    const long long t = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (t >= (long long)D * C) return;
+    const long long m = t / C;
+    const long long c = t % C;
     short flip_at[MAX_BLOCK];
     signed char flip_d[MAX_BLOCK];
     int n_flip = 0;
     for (int u = 0; u < b; ++u) {
-        const long long at = (long long)u * C + c;
-        const long long site = (long long)sites[u] * C + c;
+        const long long at = (m * b + u) * C + c;
+        const long long visit = m * N + t0 + u;
+        const long long site = (m * N + sites[visit]) * C + c;
         const int s = spins_t[site];
-        double nu = num[at] - diag[u] * s;
+        double nu = num[at] - diag[visit] * s;
         for (int f = 0; f < n_flip; ++f) {
-            nu += G[u * b + flip_at[f]] * flip_d[f];
+            nu += G[(m * b + u) * b + flip_at[f]] * flip_d[f];
         }
-        const double h = w * nu / norm;
-        const double r = has_u ? uniforms[at] : 0.0;
-        const int s_new = new_spin(s, h, beta, r, dynamics);
+        const double h = w[m] * nu / norm;
+        const double r = has_u ? uniforms[visit * C + c] : 0.0;
+        const int s_new = new_spin(s, h, beta[m], r, dynamics);
         d_out[at] = (double)(s_new - s);
         if (s_new != s) {
             spins_t[site] = (signed char)s_new;
@@ -87,7 +93,7 @@ extern "C" __global__ void hebbian_block_pass_p2(
             ++n_flip;
         }
     }
-    flips[c] += n_flip;
+    flips[t] += n_flip;
 }
 """
 

@@ -4,9 +4,10 @@ Same functions and signatures as the other kernel modules
 (:mod:`hebbian.montecarlo.reference`); spins and overlap sums stay on the device. For
 p = 2 the visits of a block run in one fused CUDA kernel
 (:mod:`hebbian.gpu.cuda_source`), so a block costs four launches
-(:func:`fused_block_step`); the memory rows are gathered in visiting order once a
-sweep. For p > 2 the in-block visits use the array form,
-:func:`hebbian.gpu.blocked.generic_block_step` (exact, a few launches a visit).
+(:func:`fused_block_step`); the memory rows and self-interactions are gathered in
+visiting order once a sweep. For p > 2 the in-block visits use the array form,
+:func:`hebbian.gpu.blocked.generic_block_step` (exact, but a dozen launches and one
+device-to-host wait, for the flipped chains, a visit: slow).
 
 Importing this module imports CuPy; it raises
 :class:`~hebbian.gpu.device.GPUUnavailableError` where there is no CuPy or device.
@@ -27,8 +28,9 @@ from cupy import cublas  # noqa: E402  (after the availability check)
 
 __all__ = ["fused_block_step", "hebbian_sweep", "hebbian_synchronous", "place", "to_host"]
 
-#: Threads per CUDA block of the fused pass (one thread per chain).
-THREADS = 64
+#: Threads per CUDA block of the fused pass (one thread per chain): small, so that
+#: 1024 chains still spread over 32 of the multiprocessors.
+THREADS = 32
 
 _KERNEL = None
 
@@ -40,11 +42,11 @@ def _block_pass_kernel():
     return _KERNEL
 
 
-def prepare_hebbian(model, *, block_size: int = blocked.DEFAULT_BLOCK_SIZE):
+def prepare_hebbian(models, *, block_size: int = blocked.DEFAULT_BLOCK_SIZE):
     """:func:`hebbian.gpu.blocked.prepare_hebbian` with the arrays on the GPU."""
     if block_size > MAX_BLOCK_SIZE:
         raise ValueError(f"block_size must be <= {MAX_BLOCK_SIZE} on the GPU, got {block_size}")
-    return blocked.prepare_hebbian(model, xp=cp, block_size=block_size)
+    return blocked.prepare_hebbian(models, xp=cp, block_size=block_size)
 
 
 def place(array: np.ndarray):
@@ -57,13 +59,16 @@ def to_host(array) -> np.ndarray:
     return cp.asnumpy(array)
 
 
-def _launch_block_pass(n_chains, args):
-    blocks = (n_chains + THREADS - 1) // THREADS
+def _launch_block_pass(n_threads, args):
+    blocks = (n_threads + THREADS - 1) // THREADS
     _block_pass_kernel()((blocks,), (THREADS,), args)
 
 
 def _accumulate(M, rows, d):
-    cublas.gemm("T", "N", rows, d, out=M, alpha=1.0, beta=1.0)  # one launch, in place
+    if M.shape[0] == 1:  # one member: one GEMM that accumulates in place
+        cublas.gemm("T", "N", rows[0], d[0], out=M[0], alpha=1.0, beta=1.0)
+    else:
+        M += rows.transpose(0, 2, 1) @ d
 
 
 #: :func:`hebbian.gpu.blocked.fused_block_step` on the GPU: four launches a block.

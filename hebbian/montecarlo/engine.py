@@ -354,7 +354,9 @@ def _run(chains: MarkovChains, rng, *, temperature, dynamics, site_order, n_burn
     beta = np.inf if temperature == 0 else 1.0 / temperature
     needs_uniforms = temperature > 0
     order_kind = "fixed" if dynamics == SYNCHRONOUS else site_order
-    fixed = np.tile(np.arange(N, dtype=np.int32), (C, 1)) if order_kind == "fixed" else None
+    fixed = (
+        np.broadcast_to(np.arange(N, dtype=np.int32), (C, N)) if order_kind == "fixed" else None
+    )
     total = n_burn + n_sweeps
     flips = np.zeros((total, C), dtype=np.int64)
     times, ms, energies, qs = [], [], [], []
