@@ -13,7 +13,7 @@ Importing the package imports NumPy only; Numba, xarray and CuPy load on first u
 
 from hebbian._version import __version__
 from hebbian.models import CouplingModel, HebbianModel
-from hebbian.montecarlo.engine import MarkovChains, simulate
+from hebbian.montecarlo.engine import MarkovChains, simulate, simulate_batch
 from hebbian.montecarlo.exact import exact_averages
 from hebbian.patterns import cue, diluted_patterns, noisy_examples, random_patterns
 
@@ -28,4 +28,5 @@ __all__ = [
     "noisy_examples",
     "random_patterns",
     "simulate",
+    "simulate_batch",
 ]

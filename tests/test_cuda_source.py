@@ -131,3 +131,46 @@ def test_fused_pass_gives_the_cpu_chains(host_kernel, case, dynamics, beta, bloc
         assert np.array_equal(s1, s2) and np.array_equal(m1, m2) and np.array_equal(f1, f2)
         flips += int(f1.sum())
     assert flips > 0
+
+
+@pytest.mark.parametrize(
+    ("dynamics", "betas"), [(HEAT_BATH, [0.6, 1.7, 3.0]), (ZERO_TEMPERATURE, [np.inf] * 3)]
+)
+def test_fused_pass_runs_a_batch_of_members(host_kernel, dynamics, betas):
+    # three members with their own memories (K = 5, 12, 9: padded), orders, uniforms
+    # and temperatures: each gives the chains it gives alone
+    models = [hebbian_case(2, 150, k, seed=k) for k in (5, 12, 9)]
+    barrays = blocked.prepare_hebbian(models, block_size=32)
+    step = functools.partial(
+        blocked.fused_block_step, block_pass=host_kernel, accumulate=accumulate
+    )
+    rng = np.random.default_rng(8)
+    C, N, width = 6, 150, max(prepare(m).xi_t.shape[1] for m in models)
+    alone = [random_spins(rng, C, N) for _ in models]
+    sums_alone = [initial_sums(prepare(m), s) for m, s in zip(models, alone)]
+    spins = np.stack(alone)
+    sums = np.zeros((3, C, width), dtype=sums_alone[0].dtype)
+    for i, s in enumerate(sums_alone):
+        sums[i, :, : s.shape[1]] = s
+    for _ in range(3):
+        draws = [
+            draw_sweep(
+                rng,
+                n_chains=C,
+                n_neurons=N,
+                site_order="shared",
+                needs_uniforms=dynamics != ZERO_TEMPERATURE,
+            )
+            for _ in models
+        ]
+        order = np.broadcast_to(np.stack([d.order[0] for d in draws])[:, None], (3, C, N))
+        uniforms = np.stack([d.uniforms for d in draws])
+        flips = blocked.hebbian_sweep(
+            spins, sums, barrays, np.array(betas), dynamics, order, uniforms, block_step=step
+        )
+        for i, (m, d) in enumerate(zip(models, draws)):
+            f = numba_kernels.hebbian_sweep(
+                alone[i], sums_alone[i], prepare(m), betas[i], dynamics, d.order, d.uniforms
+            )
+            assert np.array_equal(spins[i], alone[i]) and np.array_equal(flips[i], f)
+            assert np.array_equal(sums[i, :, : sums_alone[i].shape[1]], sums_alone[i])

@@ -231,3 +231,51 @@ def test_gpu_missing_is_one_clear_error():
         simulate(model, temperature=1.0, n_sweeps=1, site_order="shared", device="gpu")
     with pytest.raises(GPUUnavailableError, match="not available"):
         MarkovChains(model, np.ones(37), backend="cupy")
+
+
+def _batch_models():
+    # one size, different loads (padded K), a diluted member, and a p = 3 member of
+    # another size (its own group)
+    return [
+        hebbian_case(2, 90, 4, seed=1),
+        hebbian_case(2, 90, 9, seed=2),
+        hebbian_case(2, 90, 6, dilution=0.3, seed=3),
+        hebbian_case(3, 30, 40, seed=4),
+        hebbian_case(2, 90, 7, seed=5),
+    ]
+
+
+@pytest.mark.parametrize("backend", ["numba", *BACKENDS])
+@pytest.mark.parametrize("site_order", ["shared", "fixed"])
+def test_batch_gives_each_model_its_own_chains(backend, site_order):
+    from hebbian.montecarlo.engine import simulate_batch
+
+    models = _batch_models()
+    temps = [0.4, 0.0, 0.8, 0.5, 0.0]  # zero-T members run as a group of their own
+    seeds = [11, 12, 13, 14, 15]
+    kw = dict(n_sweeps=5, n_burn=2, n_chains=3, site_order=site_order)
+    batch = simulate_batch(models, temperature=temps, seed=seeds, backend=backend, **kw)
+    for model, T, seed, got in zip(models, temps, seeds, batch):
+        alone = simulate(model, temperature=T, seed=seed, backend="numba", **kw)
+        assert got.attrs["backend"] == backend and got.attrs["temperature"] == T
+        for name in alone.data_vars:
+            np.testing.assert_array_equal(alone[name].values, got[name].values, err_msg=name)
+    assert [ds.attrs["batch_members"] for ds in batch] == [2, 2, 2, 1, 2]
+
+
+def test_batch_arguments_are_checked():
+    from hebbian.montecarlo.chains import ChainBatch
+    from hebbian.montecarlo.engine import simulate_batch
+
+    models = _batch_models()[:2]
+    with pytest.raises(ValueError, match=r"seed needs one entry per model \(2\), got 1"):
+        simulate_batch(models, temperature=1.0, seed=[1], n_sweeps=1)
+    with pytest.raises(ValueError, match="temperature must be >= 0"):
+        simulate_batch(models, temperature=[1.0, -1.0], n_sweeps=1)
+    with pytest.raises(ValueError, match="at least one model"):
+        simulate_batch([], temperature=1.0, n_sweeps=1)
+    with pytest.raises(ValueError, match="same number of chains"):
+        ChainBatch(models, [np.ones((2, 90)), np.ones((3, 90))], backend="blocked")
+    batch = ChainBatch(models, [np.ones((2, 90))] * 2, backend="blocked")
+    with pytest.raises(ValueError, match="advanced by ChainBatch.sweep"):
+        batch.members[0].sweep(beta=1.0, dynamics=HEAT_BATH, uniforms=None, order=None)

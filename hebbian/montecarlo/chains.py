@@ -1,0 +1,307 @@
+"""Markov chains on a backend: one model (:class:`MarkovChains`) or a batch of models.
+
+* :class:`MarkovChains` owns the state of ``C`` chains of one model: ``spins`` (C, N)
+  int8 and, for a :class:`~hebbian.models.HebbianModel`, the exact integer overlap sums
+  ``sums`` (C, K), both updated in place by :meth:`MarkovChains.sweep`.
+* :class:`ChainBatch` advances the chains of ``D`` models together (the *members* of a
+  batch: disorder samples, loads, temperatures). On the blocked backends
+  (:mod:`hebbian.gpu.blocked`) one array holds every member and one set of matrix
+  products per block serves them all; elsewhere the members are advanced one after the
+  other. Either way member ``i`` gives the chains it would give alone.
+* Kernels come from a backend module with the same functions and signatures as
+  :mod:`hebbian.montecarlo.reference` (the oracle); ``"numba"`` is the fast CPU backend
+  and ``"cupy"`` the GPU engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from hebbian.models import CouplingModel, HebbianModel
+from hebbian.montecarlo.arrays import initial_sums, prepare
+from hebbian.montecarlo.dynamics import SYNCHRONOUS
+from hebbian.observables import coupling_energy, hebbian_energy, overlap_sums
+
+__all__ = ["BACKENDS", "BLOCKED_BACKENDS", "ChainBatch", "MarkovChains", "choose_backend"]
+
+#: Backend name -> module with the kernel functions (imported on first use).
+BACKENDS = {
+    "numba": "hebbian.montecarlo.numba_kernels",
+    "reference": "hebbian.montecarlo.reference",
+    "blocked": "hebbian.gpu.blocked",
+    "cupy": "hebbian.gpu.cupy_kernels",
+}
+
+#: Backends that run the blocked scheme of :mod:`hebbian.gpu.blocked` (Hebbian models
+#: with equal weights, one site order shared by the chains).
+BLOCKED_BACKENDS = ("blocked", "cupy")
+
+
+def _same(array):
+    return array
+
+
+def _kernels(backend: str):
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}"
+        )
+    return importlib.import_module(BACKENDS[backend])
+
+
+def _checked_spins(model, spins) -> np.ndarray:
+    """Return the initial spins as a new (C, N) int8 array, after checking them."""
+    if not isinstance(model, (HebbianModel, CouplingModel)):
+        raise TypeError(
+            f"model must be a HebbianModel or CouplingModel, got {type(model).__name__}"
+        )
+    s = np.array(spins, dtype=np.int8, ndmin=2, copy=True, order="C")
+    N = model.n_neurons
+    if s.ndim != 2 or s.shape[1] != N:
+        raise ValueError(
+            f"initial spins must have shape (C, {N}) or ({N},), got {np.shape(spins)}"
+        )
+    if not np.all(np.abs(s) == 1):
+        raise ValueError("initial spins must be in {-1, +1}")
+    return s
+
+
+def _hebbian_only(backend: str) -> str:
+    return f"backend {backend!r} runs Hebbian models only; use 'numba' for a CouplingModel"
+
+
+class MarkovChains:
+    """``C`` Markov chains of one model that share its disorder.
+
+    Parameters
+    ----------
+    model : HebbianModel or CouplingModel
+    spins : (C, N) or (N,) array of {-1, +1}
+        Initial configurations (copied).
+    backend : {"numba", "reference", "blocked", "cupy"}
+        Kernels (:data:`BACKENDS`); ``"cupy"`` keeps ``spins`` and ``sums`` on the GPU.
+
+    Attributes
+    ----------
+    spins : (C, N) array of int8
+        On the backend's device (:meth:`host_spins` copies them to NumPy).
+    sums : (C, K) array of int, or None
+        Exact overlap sums :math:`M_k = \\sum_i \\xi_{ki}\\sigma_i` (Hebbian models): a
+        view of the kernels' padded (C, K_pad) array.
+    """
+
+    def __init__(
+        self, model: HebbianModel | CouplingModel, spins: np.ndarray, *, backend: str = "numba"
+    ):
+        if not isinstance(model, (HebbianModel, CouplingModel)):
+            raise TypeError(
+                f"model must be a HebbianModel or CouplingModel, got {type(model).__name__}"
+            )
+        self.model = model
+        self.backend = backend
+        self._kernels = k = _kernels(backend)
+        s = _checked_spins(model, spins)
+        if backend in BLOCKED_BACKENDS and not isinstance(model, HebbianModel):
+            raise ValueError(_hebbian_only(backend))
+        self.spins = getattr(k, "place", _same)(s)
+        if isinstance(model, HebbianModel):
+            self._arrays = getattr(k, "prepare_hebbian", prepare)(model)
+            host_sums = initial_sums(prepare(model), s)
+            self._padded_sums = getattr(k, "place", _same)(host_sums)
+            self.sums = self._padded_sums[:, : model.n_memories]
+        else:
+            self._arrays = None
+            self._padded_sums = self.sums = None
+
+    @classmethod
+    def _member(cls, model, spins, padded_sums, backend):
+        """Member of a :class:`ChainBatch`: state views, swept by the batch only."""
+        self = cls.__new__(cls)
+        self.model, self.backend, self._kernels = model, backend, _kernels(backend)
+        self._arrays = None
+        self.spins, self._padded_sums = spins, padded_sums
+        self.sums = padded_sums[:, : model.n_memories]
+        return self
+
+    @property
+    def n_chains(self) -> int:
+        """Number of chains ``C``."""
+        return int(self.spins.shape[0])
+
+    def sweep(
+        self, *, beta: float, dynamics: int, uniforms: np.ndarray, order: np.ndarray
+    ) -> np.ndarray:
+        """Advance every chain by one sweep; return the flips per chain, (C,) int64."""
+        k = self._kernels
+        if self.sums is not None and self._arrays is None:
+            raise ValueError("the member of a ChainBatch is advanced by ChainBatch.sweep")
+        if self._arrays is not None:
+            if dynamics == SYNCHRONOUS:
+                return k.hebbian_synchronous(
+                    self.spins, self._padded_sums, self._arrays, beta, uniforms
+                )
+            return k.hebbian_sweep(
+                self.spins, self._padded_sums, self._arrays, beta, dynamics, order, uniforms
+            )
+        J = self.model.couplings
+        if dynamics == SYNCHRONOUS:
+            return k.coupling_synchronous(self.spins, J, beta, uniforms)
+        return k.coupling_sweep(self.spins, J, beta, dynamics, order, uniforms)
+
+    def host_array(self, array) -> np.ndarray:
+        """``array`` of this backend as a NumPy array (a copy for device backends)."""
+        return getattr(self._kernels, "to_host", _same)(array)
+
+    def host_spins(self) -> np.ndarray:
+        """Return the spins as a NumPy array, (C, N) int8 (a copy for device backends)."""
+        return self.host_array(self.spins)
+
+    def host_sums(self) -> np.ndarray | None:
+        """Return the overlap sums as a NumPy array, (C, K) (a copy for device backends)."""
+        if self.sums is None:
+            return None
+        return self.host_array(self.sums)
+
+    def overlaps(self) -> np.ndarray:
+        """Mattis overlaps :math:`m_k = M_k / N`, (C, K) float64 (K = 0 without memories)."""
+        N = self.model.n_neurons
+        if self.sums is not None:
+            return self.host_sums() / N
+        if self.model.memories is None:
+            return np.zeros((self.n_chains, 0))
+        return overlap_sums(self.spins, self.model.memories) / N
+
+    def energy(self) -> np.ndarray:
+        """Energy per spin of every chain, (C,) float64 (:mod:`hebbian.observables`)."""
+        m = self.model
+        if self.sums is not None:
+            return hebbian_energy(
+                self.host_sums(),
+                nnz=m.nonzero_counts,
+                weights=m.weights,
+                p=m.p,
+                n_neurons=m.n_neurons,
+            )
+        return coupling_energy(self.spins, m.couplings)
+
+
+def choose_backend(
+    models, *, device: str = "auto", backend: str | None = None, dynamics: str, site_order: str
+) -> str:
+    """Return the kernels a run of ``models`` (one or a sequence) uses.
+
+    From the requested ``device`` and ``backend``; the GPU needs every model to run
+    exactly on the blocked scheme and a shared or fixed site order.
+
+    Raises
+    ------
+    ValueError
+        For an unknown device or backend, a CPU backend with ``device="gpu"``, or a run
+        the GPU engine cannot do exactly with ``device="gpu"``.
+    hebbian.gpu.device.GPUUnavailableError
+        For ``device="gpu"`` (or ``backend="cupy"``) without CuPy or a CUDA device.
+    """
+    from hebbian.gpu.blocked import model_limitation
+    from hebbian.gpu.device import resolve_device
+
+    models = list(models) if isinstance(models, Sequence) else [models]
+    if backend is not None and backend not in BACKENDS:
+        raise ValueError(
+            f"backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}"
+        )
+    if backend is not None and backend != "cupy":
+        if device == "gpu":
+            raise ValueError(f"backend {backend!r} runs on the CPU; device 'gpu' uses 'cupy'")
+        return backend
+    limitation = next(filter(None, map(model_limitation, models)), None)
+    if limitation is None and dynamics != "synchronous" and site_order == "random":
+        limitation = (
+            "the GPU engine needs one site order shared by every chain; "
+            "use site order 'shared' or 'fixed'"
+        )
+    if backend == "cupy":
+        device = "gpu"
+    return "cupy" if resolve_device(device, limitation=limitation) == "gpu" else "numba"
+
+
+class ChainBatch:
+    """The chains of ``D`` models of one size, advanced together.
+
+    Parameters
+    ----------
+    models : sequence of HebbianModel or CouplingModel
+        The members; on the blocked backends, Hebbian models of the same ``N`` and
+        ``p`` (:func:`hebbian.gpu.blocked.prepare_hebbian`).
+    initials : sequence of (C, N) arrays
+        Initial spins of each member (the same ``C`` for all).
+    backend : str
+        As for :class:`MarkovChains`.
+
+    Attributes
+    ----------
+    members : list of MarkovChains
+        Member ``i``; on the blocked backends its ``spins`` and ``sums`` are views into
+        the batch's arrays (D, C, N) and (D, C, K).
+    """
+
+    def __init__(self, models: Sequence, initials: Sequence, *, backend: str = "numba"):
+        if len(models) != len(initials) or not models:
+            raise ValueError(
+                f"a batch needs one initial state per model, got {len(models)} models and "
+                f"{len(initials)} initial states"
+            )
+        self.backend = backend
+        self._kernels = k = _kernels(backend)
+        if backend not in BLOCKED_BACKENDS:
+            self.members = [MarkovChains(m, s, backend=backend) for m, s in zip(models, initials)]
+            self._arrays = None
+            return
+        states = [_checked_spins(m, s) for m, s in zip(models, initials)]
+        if len({s.shape for s in states}) != 1:
+            raise ValueError("the members of a batch must have the same number of chains")
+        for m in models:
+            if not isinstance(m, HebbianModel):
+                raise ValueError(_hebbian_only(backend))
+        self._arrays = k.prepare_hebbian(models)
+        sums = [initial_sums(prepare(m), s) for m, s in zip(models, states)]
+        width = max(s.shape[1] for s in sums)
+        padded = np.zeros((len(models), *states[0].shape[:1], width), dtype=sums[0].dtype)
+        for i, s in enumerate(sums):
+            padded[i, :, : s.shape[1]] = s
+        self._spins = getattr(k, "place", _same)(np.stack(states))
+        self._sums = getattr(k, "place", _same)(padded)
+        self.members = [
+            MarkovChains._member(m, self._spins[i], self._sums[i], backend)
+            for i, m in enumerate(models)
+        ]
+
+    def sweep(self, *, betas, dynamics: int, uniforms: Sequence, orders: Sequence) -> np.ndarray:
+        """Advance every member by one sweep; return the flips, (D, C) int64 on the host.
+
+        ``betas``, ``uniforms`` and ``orders`` hold one entry per member, as
+        :meth:`MarkovChains.sweep` takes them.
+        """
+        if self._arrays is None:
+            return np.stack(
+                [
+                    m.host_array(m.sweep(beta=b, dynamics=dynamics, uniforms=u, order=o))
+                    for m, b, u, o in zip(self.members, betas, uniforms, orders)
+                ]
+            )
+        from hebbian.gpu.blocked import shared_order
+
+        k, D, (C, N) = self._kernels, len(self.members), self._spins.shape[1:]
+        beta = np.asarray(betas, dtype=np.float64)
+        u = np.stack(uniforms)
+        if dynamics == SYNCHRONOUS:
+            flips = k.hebbian_synchronous(self._spins, self._sums, self._arrays, beta, u)
+        else:
+            order = np.stack([shared_order(o) for o in orders])
+            order = np.broadcast_to(order[:, None, :], (D, C, N))
+            flips = k.hebbian_sweep(
+                self._spins, self._sums, self._arrays, beta, dynamics, order, u
+            )
+        return self.members[0].host_array(flips)
