@@ -178,17 +178,22 @@ def run_chunk(
     A module-level function of plain arguments, so that worker processes and Dask
     workers can run it. With ``single_thread`` the Numba kernels of this task run on one
     thread (workers are the parallelism; nested thread pools would oversubscribe).
-    ``device`` is passed to :meth:`ExperimentKind.run_point`.
+    The chunk's points run through :meth:`ExperimentKind.run_points`, which batches
+    their chains (on ``device``).
     """
     from hebbian.experiments.registry import get_kind
 
     if single_thread:
         _single_thread_worker()
     kind = get_kind(kind_name)
-    return [
-        (i, kind.run_point(params, point, point_generator(seed, i), device=device))
-        for i, point in chunk
-    ]
+    indices = [i for i, _ in chunk]
+    results = kind.run_points(
+        params,
+        [point for _, point in chunk],
+        [point_generator(seed, i) for i in indices],
+        device=device,
+    )
+    return list(zip(indices, results))
 
 
 def _single_thread_worker() -> None:  # pragma: no cover - runs in worker processes

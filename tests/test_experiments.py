@@ -221,19 +221,21 @@ SMALL = {
 
 
 @pytest.mark.parametrize("name", sorted(SMALL))
-def test_points_give_the_same_result_on_the_gpu_scheme(monkeypatch, name):
+def test_points_give_the_same_result_batched_on_the_gpu_scheme(monkeypatch, name):
     # every kind visits sites in the shared order, so the blocked (GPU) scheme, here on
-    # NumPy, reproduces the CPU engine's point results exactly
+    # NumPy, running a chunk of points as one batch, reproduces the CPU engine's
+    # point-by-point results exactly
     import hebbian.montecarlo.engine as engine
 
     cfg = load_config(name)
     kind = get_kind(cfg.kind)
     params = resolve_parameters(cfg, quick=True, overrides=SMALL[name])
     points = kind.points(params)
-    chosen = [points[0], points[-1]]
+    chosen = points[:3] + points[-3:]
     cpu = [kind.run_point(params, p, point_generator(1, i)) for i, p in enumerate(chosen)]
     monkeypatch.setattr(engine, "choose_backend", lambda *a, **k: "blocked")
-    gpu = [kind.run_point(params, p, point_generator(1, i)) for i, p in enumerate(chosen)]
+    rngs = [point_generator(1, i) for i in range(len(chosen))]
+    gpu = kind.run_points(params, chosen, rngs)
     for a, b in zip(cpu, gpu):
         assert a.keys() == b.keys()
         for key in a:

@@ -24,9 +24,8 @@ import numpy as np
 import xarray as xr
 
 from hebbian.experiments.config import ConfigError
-from hebbian.experiments.registry import SITE_ORDER, ExperimentKind, Param, register
+from hebbian.experiments.registry import ExperimentKind, Param, register
 from hebbian.models import HebbianModel
-from hebbian.montecarlo.engine import simulate
 from hebbian.patterns import random_patterns
 
 __all__ = ["HopfieldCapacity", "crossing_load", "extrapolate_capacity"]
@@ -119,21 +118,21 @@ class HopfieldCapacity(ExperimentKind):
             for s in range(params["n_samples"])
         ]
 
-    def run_point(self, params, point, rng, *, device="cpu"):
+    def point_simulation(self, params, point, rng):
         N, C = point["n_neurons"], params["n_chains"]
         K = max(round(point["alpha"] * N), C)
         model = HebbianModel(random_patterns(K, N, seed=rng))
-        ds = simulate(
-            model,
-            temperature=0.0,
-            n_sweeps=params["n_sweeps"],
-            n_chains=C,
-            initial=model.memories[:C],
-            seed=rng,
-            site_order=SITE_ORDER,
-            device=device,
-            measure_every=params["n_sweeps"],
-        )
+        return {
+            "model": model,
+            "temperature": 0.0,
+            "initial": model.memories[:C],
+            "n_sweeps": params["n_sweeps"],
+            "n_chains": C,
+            "measure_every": params["n_sweeps"],
+        }
+
+    def point_result(self, params, point, ds):
+        C = params["n_chains"]
         final = ds.m.isel(time=-1).values  # (chain, memory)
         return {"m": final[np.arange(C), np.arange(C)], "sweeps": ds.sweeps_to_fixed_point.values}
 

@@ -41,9 +41,8 @@ import numpy as np
 import xarray as xr
 
 from hebbian.experiments.config import ConfigError
-from hebbian.experiments.registry import SITE_ORDER, ExperimentKind, Param, register
+from hebbian.experiments.registry import ExperimentKind, Param, register
 from hebbian.models import HebbianModel
-from hebbian.montecarlo.engine import simulate
 from hebbian.patterns import random_patterns
 
 __all__ = ["HopfieldMixtures", "mixture_state", "stiffness_zero"]
@@ -134,35 +133,31 @@ class HopfieldMixtures(ExperimentKind):
         ]
         return energy + stability
 
-    def run_point(self, params, point, rng, *, device="cpu"):
+    def point_simulation(self, params, point, rng):
         N, K = params["n_neurons"], params["n_patterns"]
         model = HebbianModel(random_patterns(K, N, seed=rng))
         if point["part"] == "energy":
-            start = mixture_state(model.memories, point["n"])
-            ds = simulate(
-                model,
-                temperature=0.0,
-                n_sweeps=params["energy_sweeps"],
-                initial=start,
-                seed=rng,
-                site_order=SITE_ORDER,
-                device=device,
-            )
+            return {
+                "model": model,
+                "temperature": 0.0,
+                "initial": mixture_state(model.memories, point["n"]),
+                "n_sweeps": params["energy_sweeps"],
+            }
+        return {
+            "model": model,
+            "temperature": point["temperature"],
+            "initial": mixture_state(model.memories, 3),
+            "n_sweeps": params["stability_sweeps"],
+        }
+
+    def point_result(self, params, point, ds):
+        N = params["n_neurons"]
+        if point["part"] == "energy":
             m = ds.m.isel(time=-1, chain=0).values
             return {
                 "energy": float(-0.5 * np.sum(m**2)),
                 "m_condensed": float(m[: point["n"]].mean()),
             }
-        start = mixture_state(model.memories, 3)
-        ds = simulate(
-            model,
-            temperature=point["temperature"],
-            n_sweeps=params["stability_sweeps"],
-            initial=start,
-            seed=rng,
-            site_order=SITE_ORDER,
-            device=device,
-        )
         m3 = ds.m.isel(chain=0, memory=slice(0, 3)).values
         spread = m3.max(axis=1) - m3.min(axis=1)
         left = np.nonzero(spread > params["escape_spread"])[0]

@@ -21,9 +21,8 @@ import json
 import numpy as np
 import xarray as xr
 
-from hebbian.experiments.registry import SITE_ORDER, ExperimentKind, Param, register
+from hebbian.experiments.registry import ExperimentKind, Param, register
 from hebbian.models import HebbianModel
-from hebbian.montecarlo.engine import simulate
 from hebbian.patterns import random_patterns
 
 __all__ = ["HopfieldPhaseDiagram", "PHASES", "classify_phases"]
@@ -92,21 +91,20 @@ class HopfieldPhaseDiagram(ExperimentKind):
             for s in range(params["n_samples"])
         ]
 
-    def run_point(self, params, point, rng, *, device="cpu"):
+    def point_simulation(self, params, point, rng):
         N = params["n_neurons"]
         K = max(1, round(point["alpha"] * N))
         model = HebbianModel(random_patterns(K, N, seed=rng))
-        ds = simulate(
-            model,
-            temperature=point["temperature"],
-            n_sweeps=params["n_sweeps"],
-            n_burn=params["n_burn"],
-            n_chains=params["n_chains"],
-            initial=model.memories[0],
-            seed=rng,
-            site_order=SITE_ORDER,
-            device=device,
-        )
+        return {
+            "model": model,
+            "temperature": point["temperature"],
+            "initial": model.memories[0],
+            "n_sweeps": params["n_sweeps"],
+            "n_burn": params["n_burn"],
+            "n_chains": params["n_chains"],
+        }
+
+    def point_result(self, params, point, ds):
         m0 = ds.m.isel(memory=0)
         return {"m": float(m0.mean()), "abs_m": float(np.abs(m0).mean())}
 

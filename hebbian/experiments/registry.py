@@ -21,6 +21,9 @@ __all__ = ["KINDS", "SITE_ORDER", "ExperimentKind", "Param", "get_kind", "regist
 
 KINDS: dict[str, ExperimentKind] = {}
 
+#: Arguments of a point's run that differ between the points of one batch.
+_PER_POINT = ("model", "temperature", "initial")
+
 #: Site order of every experiment's chains: one random permutation per sweep shared by
 #: a point's chains, the order the GPU engine runs (:mod:`hebbian.montecarlo.draws`).
 SITE_ORDER = "shared"
@@ -121,16 +124,57 @@ class ExperimentKind:
         """Return the grid: one dict per independent unit of work."""
         raise NotImplementedError
 
+    def point_simulation(self, params: dict, point: dict, rng: np.random.Generator) -> dict:
+        """Return the Monte Carlo run of one grid point, as arguments of ``simulate``.
+
+        ``model``, ``temperature``, optionally ``initial``, and the run settings
+        (``n_sweeps``, ``n_chains``, ...); not ``seed`` (the point's generator, which
+        also draws the model), ``site_order`` (:data:`SITE_ORDER`) or ``device``.
+        """
+        raise NotImplementedError
+
+    def point_result(self, params: dict, point: dict, ds) -> dict:
+        """Read one point's result off its Dataset: arrays and numbers (no xarray)."""
+        raise NotImplementedError
+
     def run_point(
         self, params: dict, point: dict, rng: np.random.Generator, *, device: str = "cpu"
     ) -> dict:
-        """Run one grid point; return arrays and numbers (plain, no xarray).
+        """Run one grid point (:meth:`run_points` with one point)."""
+        return self.run_points(params, [point], [rng], device=device)[0]
 
-        ``device`` goes to :func:`hebbian.montecarlo.engine.simulate`; the chains of a
-        point visit sites in the order :data:`SITE_ORDER`, so that every device gives
-        the same result from the same generator.
+    def run_points(
+        self, params: dict, points: list[dict], rngs: list, *, device: str = "cpu"
+    ) -> list[dict]:
+        """Run grid points with their chains batched; return their results in order.
+
+        The runs of points that differ only in model, temperature and initial state go
+        to one :func:`~hebbian.montecarlo.engine.simulate_batch` call, so that a GPU
+        advances them together. Each point draws from its own generator (``rngs``) and
+        its chains visit sites in the order :data:`SITE_ORDER`, so a point's result
+        does not depend on the device or on the other points of the batch.
         """
-        raise NotImplementedError
+        from hebbian.montecarlo.engine import simulate_batch
+
+        runs = [self.point_simulation(params, p, rng) for p, rng in zip(points, rngs)]
+        groups: dict[tuple, list[int]] = {}
+        for i, run in enumerate(runs):
+            settings = {k: v for k, v in run.items() if k not in _PER_POINT}
+            groups.setdefault(tuple(sorted(settings.items())), []).append(i)
+        datasets: list = [None] * len(points)
+        for settings, members in groups.items():
+            out = simulate_batch(
+                [runs[i]["model"] for i in members],
+                temperature=[runs[i]["temperature"] for i in members],
+                initial=[runs[i].get("initial") for i in members],
+                seed=[rngs[i] for i in members],
+                site_order=SITE_ORDER,
+                device=device,
+                **dict(settings),
+            )
+            for i, ds in zip(members, out):
+                datasets[i] = ds
+        return [self.point_result(params, p, ds) for p, ds in zip(points, datasets)]
 
     def assemble(self, params: dict, points: list[dict], results: list[dict]):
         """Combine the point results and the theory overlay into an xarray.Dataset."""
