@@ -24,7 +24,11 @@ flipped. Reported, all from one run:
   (float64 and float32), with the engine's rate divided by each;
 * the CPU engine (Numba, every core, one chain per core) on the same machine;
 * a parity check at this size: GPU and CPU chains from identical host draws, compared
-  spin for spin.
+  spin for spin;
+* the experiments' workload (``--batch``): ``D`` small models (``--batch-neurons``,
+  alpha = 0.1, ``--batch-chains`` chains each, different temperatures) advanced as one
+  :class:`~hebbian.montecarlo.chains.ChainBatch` with host draws, against the same
+  members on the CPU engine one after the other (one core), in the same run.
 """
 
 from __future__ import annotations
@@ -158,6 +162,43 @@ def parity(model, backend, rng, C=32, n_sweeps=2):
     return {"chains": C, "sweeps": n_sweeps, "flips": flips, "identical": same}
 
 
+def batch_rates(backend, members, neurons, chains, rng, sweeps=3):
+    from hebbian.montecarlo.chains import ChainBatch
+
+    models = [
+        HebbianModel(random_patterns(round(ALPHA * neurons), neurons, seed=rng))
+        for _ in range(members)
+    ]
+    starts = [cue(m.memories[0], noise=0.1, n_cues=chains, seed=rng) for m in models]
+    betas = list(1.0 / np.linspace(0.3, 1.2, members))
+    out = {"members": members, "neurons": neurons, "chains": chains}
+    numba.set_num_threads(1)
+    for name in (backend, "numba"):
+        batch = ChainBatch(models, starts, backend=name)
+
+        def sweep(batch=batch):
+            draws = [
+                draw_sweep(rng, n_chains=chains, n_neurons=neurons, site_order="shared")
+                for _ in models
+            ]
+            batch.sweep(
+                betas=betas,
+                dynamics=HEAT_BATH,
+                uniforms=[d.uniforms for d in draws],
+                orders=[d.order for d in draws],
+            )
+
+        sweep()
+        start = time.perf_counter()
+        for _ in range(sweeps):
+            sweep()
+        elapsed = (time.perf_counter() - start) / sweeps
+        out[f"{name}_updates_per_s"] = members * chains * neurons / elapsed
+    numba.set_num_threads(len(os.sched_getaffinity(0)))
+    out["speedup_vs_one_core"] = out[f"{backend}_updates_per_s"] / out["numba_updates_per_s"]
+    return out
+
+
 def device_name(xp):
     if xp is np:
         return f"CPU only: {platform.processor() or platform.machine()}, {os.cpu_count()} cores"
@@ -172,6 +213,9 @@ def main():
     parser.add_argument("--neurons", type=int, default=16384)
     parser.add_argument("--chains", default="1024,4096")
     parser.add_argument("--json", default=None)
+    parser.add_argument("--batch", type=int, default=256, help="members of the batch run")
+    parser.add_argument("--batch-neurons", type=int, default=2000)
+    parser.add_argument("--batch-chains", type=int, default=4)
     args = parser.parse_args()
     xp = array_module(args.backend)
     rng = np.random.default_rng(0)
@@ -208,6 +252,10 @@ def main():
         }
         result["runs"].append(run)
         print(json.dumps(run), flush=True)
+    result["batch"] = batch_rates(
+        args.backend, args.batch, args.batch_neurons, args.batch_chains, rng
+    )
+    print(json.dumps(result["batch"]), flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)
