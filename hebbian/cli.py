@@ -173,6 +173,7 @@ def simulate(
             n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps, n_chains, seed
         )
         name = resolve_dynamics(dynamics, temperature)
+        _check_device(device)
         if site_order not in SITE_ORDERS:
             raise ValueError(
                 f"--order must be one of {', '.join(SITE_ORDERS)}, got {site_order!r}"
@@ -235,6 +236,13 @@ def simulate(
         click.echo(json.dumps(summary))
     else:
         click.echo(_simulate_table(summary))
+
+
+def _check_device(device: str) -> None:
+    from hebbian._validation import check_choice
+    from hebbian.gpu.device import DEVICES
+
+    check_choice("--device", device, DEVICES)
 
 
 def _check_simulate_args(
@@ -394,8 +402,8 @@ def _sweep_options(command):
             "--device",
             default="cpu",
             show_default=True,
-            help="cpu, gpu or auto: where each grid point runs its chains (the result is "
-            "the same on both).",
+            help="cpu, gpu or auto: where each grid point runs its chains (designed to give "
+            "the CPU's result; the GPU engine is not yet validated on a GPU).",
         ),
         click.option("--force", is_flag=True, help="Run grids above the size limit."),
         click.option("--quiet", is_flag=True, help="No progress bar, no summary line."),
@@ -414,6 +422,7 @@ def _make_sweep_options(
     if scheduler or scheduler_file:
         executor = "dask"
     try:
+        _check_device(device)
         return SweepOptions(
             executor=executor,
             workers=workers,

@@ -74,8 +74,8 @@ class SweepOptions:
         Progress bar on stderr (only when stderr is a terminal).
     device : {"cpu", "gpu", "auto"}
         Where each point runs its chains (:mod:`hebbian.gpu.device`); the experiments
-        visit sites in an order shared by a point's chains, so the CPU and the GPU give
-        the same chains from the same seed.
+        visit sites in an order shared by a point's chains, so that the GPU engine,
+        designed to give the CPU's chains from the same draws, gives the same result.
     """
 
     executor: str = "serial"
@@ -178,8 +178,8 @@ def run_chunk(
     A module-level function of plain arguments, so that worker processes and Dask
     workers can run it. With ``single_thread`` the Numba kernels of this task run on one
     thread (workers are the parallelism; nested thread pools would oversubscribe).
-    The chunk's points run through :meth:`ExperimentKind.run_points`, which batches
-    their chains (on ``device``).
+    The chunk's points run through :meth:`ExperimentKind.run_batch`, which batches
+    their chains on a GPU.
     """
     from hebbian.experiments.registry import get_kind
 
@@ -187,7 +187,7 @@ def run_chunk(
         _single_thread_worker()
     kind = get_kind(kind_name)
     indices = [i for i, _ in chunk]
-    results = kind.run_points(
+    results = kind.run_batch(
         params,
         [point for _, point in chunk],
         [point_generator(seed, i) for i in indices],

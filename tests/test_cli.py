@@ -98,15 +98,22 @@ def test_simulate_dense_diluted_heat_bath():
     assert len(summary["overlap_per_chain"]) == 3
 
 
-def test_simulate_device_choice_gives_the_same_chains():
-    # the blocked GPU scheme's order ("shared") on the CPU, then on whatever "auto"
-    # picks: with the same seed and draws the numbers are identical
-    args = ["simulate", "--neurons", "300", "--alpha", "0.05", "--temperature", "0.3"]
-    args += ["--chains", "4", "--sweeps", "4", "--seed", "5", "--order", "shared", "--json"]
-    cpu, auto = run(*args, "--device", "cpu"), run(*args, "--device", "auto")
-    assert cpu.returncode == 0 and auto.returncode == 0, cpu.stderr + auto.stderr
-    a, b = json.loads(cpu.stdout), json.loads(auto.stdout)
-    assert a["device"] == "cpu" and b["device"] in ("cpu", "gpu")
+SHARED_RUN = ["simulate", "--neurons", "300", "--alpha", "0.05", "--temperature", "0.3"]
+SHARED_RUN += ["--chains", "4", "--sweeps", "4", "--seed", "5", "--order", "shared", "--json"]
+
+
+def test_simulate_reports_its_device():
+    out = run(*SHARED_RUN, "--device", "cpu")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["device"] == "cpu"
+
+
+@pytest.mark.gpu
+def test_simulate_on_the_gpu_gives_the_cpu_numbers():
+    cpu, gpu = run(*SHARED_RUN, "--device", "cpu"), run(*SHARED_RUN, "--device", "gpu")
+    assert cpu.returncode == 0 and gpu.returncode == 0, cpu.stderr + gpu.stderr
+    a, b = json.loads(cpu.stdout), json.loads(gpu.stdout)
+    assert b["device"] == "gpu"
     assert a["overlap_per_chain"] == b["overlap_per_chain"]
     assert a["energy_per_spin"] == b["energy_per_spin"]
 
@@ -137,7 +144,7 @@ BAD = [
     (["--dynamics", "glauber"], "dynamics must be one of"),
     (["--temperature", "0", "--dynamics", "heat_bath"], "needs temperature > 0"),
     (["--order", "spiral"], "--order must be one of random, shared, fixed"),
-    (["--device", "tpu"], "device must be one of"),
+    (["--device", "tpu"], "--device must be one of 'auto', 'cpu', 'gpu', got 'tpu'"),
     (["--device", "gpu", "--order", "random"], "use site order 'shared' or 'fixed'"),
     (["--seed", "-3"], "--seed must be >= 0, got -3"),
     (["--out", "missing-folder/x.nc"], "does not exist"),

@@ -235,8 +235,23 @@ def test_points_give_the_same_result_batched_on_the_gpu_scheme(monkeypatch, name
     cpu = [kind.run_point(params, p, point_generator(1, i)) for i, p in enumerate(chosen)]
     monkeypatch.setattr(engine, "choose_backend", lambda *a, **k: "blocked")
     rngs = [point_generator(1, i) for i in range(len(chosen))]
-    gpu = kind.run_points(params, chosen, rngs)
+    gpu = kind.run_batch(params, chosen, rngs, device="auto")
     for a, b in zip(cpu, gpu):
         assert a.keys() == b.keys()
         for key in a:
             np.testing.assert_array_equal(a[key], b[key])
+
+
+def test_a_kind_with_only_run_point_still_runs_in_batches():
+    from hebbian.experiments.registry import ExperimentKind
+
+    class Custom(ExperimentKind):
+        def run_point(self, params, point, rng, *, device="cpu"):
+            return {"x": point["i"] + rng.random()}
+
+    rngs = [point_generator(3, i) for i in range(4)]
+    out = Custom().run_batch({}, [{"i": i} for i in range(4)], rngs, device="auto")
+    want = [i + point_generator(3, i).random() for i in range(4)]
+    assert [r["x"] for r in out] == want
+    with pytest.raises(NotImplementedError, match="must define run_point or point_simulation"):
+        ExperimentKind().run_point({}, {}, rngs[0])

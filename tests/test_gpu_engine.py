@@ -181,7 +181,7 @@ def test_vectorised_rule_is_the_scalar_rule():
 def test_blocked_engine_refuses_what_it_cannot_do_exactly():
     with pytest.raises(ValueError, match="equal memory weights"):
         blocked.prepare_hebbian(hebbian_case(2, 20, 3, weighted=True))
-    with pytest.raises(ValueError, match=r"K \(N\+1\)\^\(p-1\) < 2\*\*53"):
+    with pytest.raises(ValueError, match=r"K \(N\+p-1\)\^\(p-1\) < 2\*\*52"):
         blocked.prepare_hebbian(hebbian_case(4, 2**18, 1))
     with pytest.raises(ValueError, match="Hebbian models only"):
         MarkovChains(CouplingModel(np.zeros((4, 4))), np.ones(4), backend="blocked")
@@ -234,33 +234,46 @@ def test_gpu_missing_is_one_clear_error():
 
 
 def _batch_models():
-    # one size, different loads (padded K), a diluted member, and a p = 3 member of
-    # another size (its own group)
+    # one size, different loads (padded K), a diluted member; p = 3 members of another
+    # size (a group of their own, with padded K too)
     return [
         hebbian_case(2, 90, 4, seed=1),
         hebbian_case(2, 90, 9, seed=2),
         hebbian_case(2, 90, 6, dilution=0.3, seed=3),
         hebbian_case(3, 30, 40, seed=4),
         hebbian_case(2, 90, 7, seed=5),
+        hebbian_case(3, 30, 25, dilution=0.2, seed=6),
     ]
+
+
+BATCH_RUNS = {
+    # dynamics, temperatures, run settings; zero-T members form a group of their own
+    "heat-bath": ("auto", [0.4, 0.0, 0.8, 0.5, 0.0, 0.3], dict(n_burn=2)),
+    "metropolis": ("metropolis", [0.4, 0.6, 0.8, 0.5, 0.7, 0.3], dict(measure_every=2)),
+    "synchronous": ("synchronous", [0.4, 0.0, 0.8, 0.5, 0.0, 0.3], dict(n_burn=1)),
+}
 
 
 @pytest.mark.parametrize("backend", ["numba", *BACKENDS])
 @pytest.mark.parametrize("site_order", ["shared", "fixed"])
-def test_batch_gives_each_model_its_own_chains(backend, site_order):
+@pytest.mark.parametrize("run", list(BATCH_RUNS))
+def test_batch_gives_each_model_its_own_chains(backend, site_order, run):
     from hebbian.montecarlo.engine import simulate_batch
 
+    dynamics, temps, settings = BATCH_RUNS[run]
     models = _batch_models()
-    temps = [0.4, 0.0, 0.8, 0.5, 0.0]  # zero-T members run as a group of their own
-    seeds = [11, 12, 13, 14, 15]
-    kw = dict(n_sweeps=5, n_burn=2, n_chains=3, site_order=site_order)
+    seeds = [11, 12, 13, 14, 15, 16]
+    kw = dict(n_sweeps=6, n_chains=3, site_order=site_order, dynamics=dynamics, **settings)
+    # p = 3 runs on the GPU only when asked for: force the backend under test
     batch = simulate_batch(models, temperature=temps, seed=seeds, backend=backend, **kw)
     for model, T, seed, got in zip(models, temps, seeds, batch):
         alone = simulate(model, temperature=T, seed=seed, backend="numba", **kw)
         assert got.attrs["backend"] == backend and got.attrs["temperature"] == T
         for name in alone.data_vars:
             np.testing.assert_array_equal(alone[name].values, got[name].values, err_msg=name)
-    assert [ds.attrs["batch_members"] for ds in batch] == [2, 2, 2, 1, 2]
+        assert int(alone.flips.sum()) > 0
+    sizes = [ds.attrs["batch_members"] for ds in batch]
+    assert sizes == ([2, 2, 2, 2, 2, 2] if run != "metropolis" else [4, 4, 4, 2, 4, 2])
 
 
 def test_batch_arguments_are_checked():
@@ -272,9 +285,22 @@ def test_batch_arguments_are_checked():
         simulate_batch(models, temperature=1.0, seed=[1], n_sweeps=1)
     with pytest.raises(ValueError, match="temperature must be >= 0"):
         simulate_batch(models, temperature=[1.0, -1.0], n_sweeps=1)
+    with pytest.raises(
+        TypeError, match=r"seed must be a list with one entry per model \(2\), got int"
+    ):
+        simulate_batch(models, temperature=1.0, seed=5, n_sweeps=1)
+    with pytest.raises(TypeError, match="initial must be a list .* got ndarray"):
+        simulate_batch(models, temperature=1.0, initial=np.ones((2, 90)), n_sweeps=1)
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="the same Generator was given twice"):
+        simulate_batch(models, temperature=1.0, seed=[rng, rng], n_sweeps=1)
+    with pytest.raises(ValueError, match=r"must have shape \(1, 90\) or \(90,\), got \(2, 90\)"):
+        simulate_batch(models, temperature=1.0, initial=[None, np.ones((2, 90))], n_sweeps=1)
     with pytest.raises(ValueError, match="at least one model"):
         simulate_batch([], temperature=1.0, n_sweeps=1)
-    with pytest.raises(ValueError, match="same number of chains"):
+    with pytest.raises(
+        ValueError, match=r"need spins of one shape \(chains, neurons\), got \(2, 90\), \(3, 90\)"
+    ):
         ChainBatch(models, [np.ones((2, 90)), np.ones((3, 90))], backend="blocked")
     batch = ChainBatch(models, [np.ones((2, 90))] * 2, backend="blocked")
     with pytest.raises(ValueError, match="advanced by ChainBatch.sweep"):

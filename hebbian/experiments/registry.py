@@ -24,6 +24,15 @@ KINDS: dict[str, ExperimentKind] = {}
 #: Arguments of a point's run that differ between the points of one batch.
 _PER_POINT = ("model", "temperature", "initial")
 
+#: Patterns of one batch on the GPU, as the blocked engine holds them (float64, and
+#: their gather in visiting order): about 16 N K bytes a point.
+BATCH_PATTERN_BYTES = 2 * 2**30
+
+
+def _pattern_bytes(model) -> int:
+    return 16 * model.n_neurons * model.n_memories
+
+
 #: Site order of every experiment's chains: one random permutation per sweep shared by
 #: a point's chains, the order the GPU engine runs (:mod:`hebbian.montecarlo.draws`).
 SITE_ORDER = "shared"
@@ -140,41 +149,74 @@ class ExperimentKind:
     def run_point(
         self, params: dict, point: dict, rng: np.random.Generator, *, device: str = "cpu"
     ) -> dict:
-        """Run one grid point (:meth:`run_points` with one point)."""
-        return self.run_points(params, [point], [rng], device=device)[0]
+        """Run one grid point: :meth:`point_simulation`, ``simulate``, :meth:`point_result`.
 
-    def run_points(
+        A kind whose points are not one ``simulate`` call each overrides this method
+        instead of those two (:meth:`run_batch` then runs its points one by one).
+        """
+        if not self._describes_runs():
+            raise NotImplementedError(
+                f"{type(self).__name__} must define run_point or point_simulation"
+            )
+        return self._simulate_points(params, [point], [rng], device)[0]
+
+    def run_batch(
         self, params: dict, points: list[dict], rngs: list, *, device: str = "cpu"
     ) -> list[dict]:
-        """Run grid points with their chains batched; return their results in order.
+        """Run grid points; return their results in order.
 
-        The runs of points that differ only in model, temperature and initial state go
-        to one :func:`~hebbian.montecarlo.engine.simulate_batch` call, so that a GPU
-        advances them together. Each point draws from its own generator (``rngs``) and
-        its chains visit sites in the order :data:`SITE_ORDER`, so a point's result
-        does not depend on the device or on the other points of the batch.
+        On the CPU the points run one by one. Elsewhere (``device`` ``"gpu"`` or
+        ``"auto"``) the runs of points that differ only in model, temperature and
+        initial state go to one :func:`~hebbian.montecarlo.engine.simulate_batch`
+        call, up to :data:`BATCH_PATTERN_BYTES` of patterns, so that a GPU advances
+        them together. Each point draws from its own generator (``rngs``) and its chains
+        visit sites in the order :data:`SITE_ORDER`, so a point's result does not
+        depend on the batching, and is designed not to depend on the device.
         """
+        if not self._describes_runs():
+            return [self.run_point(params, p, r, device=device) for p, r in zip(points, rngs)]
+        if device == "cpu":  # nothing to share: one point at a time keeps memory small
+            return [
+                self._simulate_points(params, [p], [r], device)[0] for p, r in zip(points, rngs)
+            ]
+        return self._simulate_points(params, points, rngs, device)
+
+    def _simulate_points(self, params, points, rngs, device) -> list[dict]:
+        """Batch the points' runs (by settings, up to the byte budget); their results."""
         from hebbian.montecarlo.engine import simulate_batch
 
-        runs = [self.point_simulation(params, p, rng) for p, rng in zip(points, rngs)]
-        groups: dict[tuple, list[int]] = {}
-        for i, run in enumerate(runs):
-            settings = {k: v for k, v in run.items() if k not in _PER_POINT}
-            groups.setdefault(tuple(sorted(settings.items())), []).append(i)
-        datasets: list = [None] * len(points)
-        for settings, members in groups.items():
+        results: list = [None] * len(points)
+        pending: dict[tuple, list[tuple[int, dict]]] = {}
+
+        def flush(settings):
+            batch = pending.pop(settings)
             out = simulate_batch(
-                [runs[i]["model"] for i in members],
-                temperature=[runs[i]["temperature"] for i in members],
-                initial=[runs[i].get("initial") for i in members],
-                seed=[rngs[i] for i in members],
+                [run["model"] for _, run in batch],
+                temperature=[run["temperature"] for _, run in batch],
+                initial=[run.get("initial") for _, run in batch],
+                seed=[rngs[i] for i, _ in batch],
                 site_order=SITE_ORDER,
                 device=device,
                 **dict(settings),
             )
-            for i, ds in zip(members, out):
-                datasets[i] = ds
-        return [self.point_result(params, p, ds) for p, ds in zip(points, datasets)]
+            for (i, _), ds in zip(batch, out):
+                results[i] = self.point_result(params, points[i], ds)
+
+        for i, (point, rng) in enumerate(zip(points, rngs)):
+            run = self.point_simulation(params, point, rng)
+            settings = tuple(sorted((k, v) for k, v in run.items() if k not in _PER_POINT))
+            pending.setdefault(settings, []).append((i, run))
+            if (
+                sum(_pattern_bytes(r["model"]) for _, r in pending[settings])
+                >= BATCH_PATTERN_BYTES
+            ):
+                flush(settings)
+        for settings in list(pending):
+            flush(settings)
+        return results
+
+    def _describes_runs(self) -> bool:
+        return type(self).point_simulation is not ExperimentKind.point_simulation
 
     def assemble(self, params: dict, points: list[dict], results: list[dict]):
         """Combine the point results and the theory overlay into an xarray.Dataset."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from hebbian._version import __version__
 from hebbian.experiments.config import ConfigError, Expected, ExperimentConfig
-from hebbian.experiments.registry import get_kind
+from hebbian.experiments.registry import SITE_ORDER, get_kind
 from hebbian.sweep import SweepOptions, run_points
 
 __all__ = ["CheckRow", "check_result", "plot_result", "run_experiment"]
@@ -26,13 +26,18 @@ def resolve_parameters(config: ExperimentConfig, *, quick: bool, overrides=()) -
 
 
 def run_fingerprint(config: ExperimentConfig, *, quick: bool, params: dict) -> dict:
-    """Identify a run for its checkpoints: experiment, size, parameters, seed, version."""
+    """Identify a run for its checkpoints.
+
+    Experiment, size, parameters, seed, version and the chains' site order: anything
+    that changes a point's result (the device does not).
+    """
     return {
         "experiment": config.name,
         "kind": config.kind,
         "size": "quick" if quick else "full",
         "parameters": params,
         "seed": config.seed,
+        "site_order": SITE_ORDER,
         "hebbian_version": __version__,
     }
 
@@ -117,7 +122,8 @@ def run_experiment(
             "hebbian_version": __version__,
             "wall_time_s": report.wall_time,
             "executor": report.executor,
-            "device": options.device,
+            "device_requested": options.device,
+            "site_order": SITE_ORDER,
             "workers": report.workers,
             "n_points_computed": report.n_computed,
             "n_points_resumed": report.n_resumed,

@@ -1,4 +1,4 @@
-"""The GPU engine: many Monte Carlo chains at once, the same chains as on the CPU.
+"""The GPU engine: many Monte Carlo chains at once, designed to be the CPU's chains.
 
 * :mod:`hebbian.gpu.blocked` -- the blocked sequential scheme (two matrix products
   and one in-block pass per block of sites), written for any array module; on NumPy

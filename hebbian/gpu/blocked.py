@@ -5,20 +5,22 @@ is the ``"blocked"`` CPU backend, which the tests check spin for spin against th
 reference kernels; run on CuPy (:mod:`hebbian.gpu.cupy_kernels`) it is the GPU engine,
 with the visits of a block fused into one CUDA kernel.
 
-Scheme (``DESIGN.md``, "The one idea that unifies the engines")
----------------------------------------------------------------
+Scheme (the design notes' "one idea that unifies the engines", on a GPU)
+------------------------------------------------------------------------
 All chains of a call share the memories and the order of the sweep
 (``site_order="shared"`` or ``"fixed"``). The order is cut into blocks of ``B``
-consecutive visits, sites :math:`j_1, \\dots, j_B`. For each block:
+consecutive visits, sites :math:`j_1, \\dots, j_B`; :math:`\\xi_B` is the (B, K) matrix
+of their memory rows, :math:`(\\xi_B)_{tk} = \\xi_{k j_t}`. For each block:
 
 1. the field numerators of the ``B`` sites of every chain at the start of the block
-   come from one matrix product of the block's memory columns with the overlap sums
+   come from one matrix product, :math:`\\xi_B M` with the overlap sums ``M`` (K, C)
    (two products for p > 2, below);
 2. the ``B`` sites are visited in order. A change :math:`d_t = \\sigma'_{j_t} -
    \\sigma_{j_t} \\in \\{-2, 0, 2\\}` adds :math:`G_{ut} d_t` to the numerator of every
-   later visit ``u`` of the block, with :math:`G = \\xi_B^T \\xi_B` the in-block
+   later visit ``u`` of the block, with :math:`G = \\xi_B \\xi_B^T` the in-block
    couplings (p = 2); for p > 2 the exact change of the coefficients below is added;
-3. the overlap sums are updated with a second product, :math:`M \\mathrel{+}= \\xi_B d`.
+3. the overlap sums are updated with a second product,
+   :math:`M \\mathrel{+}= \\xi_B^T d`.
 
 Exact fields
 ------------
@@ -39,10 +41,13 @@ familiar :math:`\\nu_j = \\sum_k \\xi_{kj} M_k - n_j \\sigma_j` (:math:`n_j = \\
 \\xi_{kj}^2`, the self-interaction) and one product.
 
 Every product is done in float64 with integer entries; it is exact, in any summation
-order, while every partial sum stays below :math:`2^{53}`, which
-:func:`prepare_hebbian` guarantees by requiring :math:`K (N + 1)^{p-1} < 2^{53}`
-(:math:`|g_{p-1}| \\le N^{p-1}`). The overlap sums are kept as float64 integers during a
-sweep (:math:`|M_k| \\le N`) and the updates :math:`\\xi_B d` have entries of at most
+order, while every partial sum stays below :math:`2^{53}`. From the recursion of
+:func:`hebbian.observables.ordered_products`, :math:`|g_j(S, m)| \\le (N + j)^j` for
+:math:`|S| \\le N + 1` and :math:`m \\le N` (induction on ``j``), so
+:math:`|A_k|, |B_k| \\le (N + p - 1)^{p-1}`, and :func:`prepare_hebbian` requires
+:math:`K (N + p - 1)^{p-1} < 2^{52}` (a factor 2 for the in-block differences of the
+coefficients). The overlap sums are kept as float64 integers during a sweep
+(:math:`|M_k| \\le N`) and the updates :math:`\\xi_B^T d` have entries of at most
 :math:`2B` in magnitude. The numerator is therefore the same integer as the CPU
 kernels', :math:`h_j` the same float64 (``w * float(nu) / N**(p-1)``), and the update
 rule is :func:`hebbian.montecarlo.dynamics.new_spins`, the element-wise form of the
@@ -135,10 +140,10 @@ def model_limitation(model) -> str | None:
     if model.uniform_weight is None:
         return "the blocked (GPU) engine needs equal memory weights, got general weights"
     N, K, p = model.n_neurons, model.n_memories, model.p
-    if K * (N + 1) ** (p - 1) >= 2**53:
+    if K * (N + p - 1) ** (p - 1) >= 2**52:
         return (
-            f"the blocked (GPU) engine's float64 products are exact for K (N+1)^(p-1) < "
-            f"2**53, got K = {K}, N = {N}, p = {p}"
+            f"the blocked (GPU) engine's float64 products are exact for K (N+p-1)^(p-1) < "
+            f"2**52, got K = {K}, N = {N}, p = {p}"
         )
     return None
 
@@ -156,7 +161,7 @@ def prepare_hebbian(models, *, xp=np, block_size: int = DEFAULT_BLOCK_SIZE) -> B
     Raises
     ------
     ValueError
-        For general weights, sizes with :math:`K (N + 1)^{p-1} \\ge 2^{53}` (the
+        For general weights, sizes with :math:`K (N + p - 1)^{p-1} \\ge 2^{52}` (the
         float64 products would no longer be exact), or members of different ``N``
         or ``p``.
     """
@@ -165,9 +170,12 @@ def prepare_hebbian(models, *, xp=np, block_size: int = DEFAULT_BLOCK_SIZE) -> B
         limitation = model_limitation(model)
         if limitation is not None:
             raise ValueError(f"{limitation}; use the CPU engine (device='cpu')")
-    N, p = models[0].n_neurons, models[0].p
-    if any((m.n_neurons, m.p) != (N, p) for m in models):
-        raise ValueError("the members of a batch must have the same n_neurons and p")
+    sizes = sorted({(m.n_neurons, m.p) for m in models})
+    if len(sizes) != 1:
+        raise ValueError(
+            f"the members of a batch need one (n_neurons, p), got {', '.join(map(str, sizes))}"
+        )
+    N, p = sizes[0]
     if block_size < 1:
         raise ValueError(f"block_size must be >= 1, got {block_size}")
     K = max(m.n_memories for m in models)

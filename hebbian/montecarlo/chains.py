@@ -44,11 +44,15 @@ def _same(array):
     return array
 
 
-def _kernels(backend: str):
+def _check_backend(backend: str) -> None:
     if backend not in BACKENDS:
         raise ValueError(
             f"backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}"
         )
+
+
+def _kernels(backend: str):
+    _check_backend(backend)
     return importlib.import_module(BACKENDS[backend])
 
 
@@ -208,22 +212,25 @@ def choose_backend(
     from hebbian.gpu.device import resolve_device
 
     models = list(models) if isinstance(models, Sequence) else [models]
-    if backend is not None and backend not in BACKENDS:
-        raise ValueError(
-            f"backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}"
-        )
-    if backend is not None and backend != "cupy":
-        if device == "gpu":
-            raise ValueError(f"backend {backend!r} runs on the CPU; device 'gpu' uses 'cupy'")
-        return backend
+    if backend is not None:
+        _check_backend(backend)
     limitation = next(filter(None, map(model_limitation, models)), None)
     if limitation is None and dynamics != "synchronous" and site_order == "random":
         limitation = (
             "the GPU engine needs one site order shared by every chain; "
             "use site order 'shared' or 'fixed'"
         )
+    if backend in BLOCKED_BACKENDS and limitation is not None:
+        raise ValueError(f"backend {backend!r} cannot run this: {limitation}")
+    if backend is not None and backend != "cupy":
+        if device == "gpu":
+            raise ValueError(f"backend {backend!r} runs on the CPU; device 'gpu' uses 'cupy'")
+        return backend
     if backend == "cupy":
         device = "gpu"
+    if device == "auto" and any(getattr(m, "p", 2) > 2 for m in models):
+        # exact on the GPU but one launch per operation of each visit: not a default
+        limitation = "p > 2 runs on the GPU only when asked for (device='gpu')"
     return "cupy" if resolve_device(device, limitation=limitation) == "gpu" else "numba"
 
 
@@ -260,8 +267,12 @@ class ChainBatch:
             self._arrays = None
             return
         states = [_checked_spins(m, s) for m, s in zip(models, initials)]
-        if len({s.shape for s in states}) != 1:
-            raise ValueError("the members of a batch must have the same number of chains")
+        shapes = sorted({s.shape for s in states})
+        if len(shapes) != 1:
+            raise ValueError(
+                f"the members of a batch need spins of one shape (chains, neurons), got "
+                f"{', '.join(map(str, shapes))}"
+            )
         for m in models:
             if not isinstance(m, HebbianModel):
                 raise ValueError(_hebbian_only(backend))

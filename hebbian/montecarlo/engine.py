@@ -102,7 +102,8 @@ def simulate(
         ``"auto"`` runs on the GPU when CuPy sees a device and the GPU engine can run
         this model and order exactly (equal weights, order ``"shared"`` or ``"fixed"``),
         else on the CPU; ``"gpu"`` raises instead of falling back
-        (:mod:`hebbian.gpu.device`). Identical draws give identical chains on both.
+        (:mod:`hebbian.gpu.device`). Identical draws are designed to give identical
+        chains on both (up to CUDA's last-bit ``exp``; see :mod:`hebbian.gpu.blocked`).
     backend : {"numba", "reference", "blocked", "cupy"}, optional
         The kernels (:data:`BACKENDS`); default ``"numba"`` on the CPU and ``"cupy"`` on
         the GPU. ``"blocked"`` is the GPU scheme run on NumPy, for checking.
@@ -179,14 +180,23 @@ def simulate_batch(
     Returns
     -------
     list of xarray.Dataset
+        ``wall_time_s`` is the time of the batch that ran the model.
     """
     models = list(models)
     D = len(models)
     if D == 0:
         raise ValueError("simulate_batch needs at least one model")
     temps = [temperature] * D if np.ndim(temperature) == 0 else list(temperature)
+    for name, value in (("seed", seed), ("initial", initial)):
+        if value is not None and not isinstance(value, (list, tuple)):
+            raise TypeError(
+                f"{name} must be a list with one entry per model ({D}), got {type(value).__name__}"
+            )
     seeds = [None] * D if seed is None else list(seed)
     initials = [None] * D if initial is None else list(initial)
+    generators = [id(s) for s in seeds if isinstance(s, np.random.Generator)]
+    if len(generators) != len(set(generators)):
+        raise ValueError("each model needs its own seed; the same Generator was given twice")
     for name, values in (("temperature", temps), ("seed", seeds), ("initial", initials)):
         if len(values) != D:
             raise ValueError(f"{name} needs one entry per model ({D}), got {len(values)}")
@@ -209,6 +219,9 @@ def simulate_batch(
     for i, (model, T, name) in enumerate(zip(models, temps, names)):
         key = (name, T == 0, type(model).__name__, model.n_neurons, getattr(model, "p", 0))
         groups.setdefault(key, []).append(i)
+    for i, model in enumerate(models):
+        if initials[i] is not None:
+            _check_initial(initials[i], C, model.n_neurons)
     plans = []
     for members in groups.values():  # every check before any sweep runs
         chosen = choose_backend(
@@ -268,13 +281,17 @@ def _seed_attribute(seed):
     return "none" if seed is None else "generator"
 
 
+def _check_initial(initial, C: int, N: int) -> None:
+    shape = np.shape(initial)
+    if shape not in ((N,), (C, N)):
+        raise ValueError(f"initial spins must have shape ({C}, {N}) or ({N},), got {shape}")
+
+
 def _initial_spins(initial, rng, C: int, N: int) -> np.ndarray:
     if initial is None:
         return random_spins(rng, C, N)
     if np.ndim(initial) == 1:
         return np.broadcast_to(np.asarray(initial), (C, N))
-    if np.shape(initial)[0] != C:
-        raise ValueError(f"initial has {np.shape(initial)[0]} rows but n_chains = {C}")
     return initial
 
 
