@@ -305,3 +305,52 @@ def test_batch_arguments_are_checked():
     batch = ChainBatch(models, [np.ones((2, 90))] * 2, backend="blocked")
     with pytest.raises(ValueError, match="advanced by ChainBatch.sweep"):
         batch.members[0].sweep(beta=1.0, dynamics=HEAT_BATH, uniforms=None, order=None)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_device_draws_feed_the_same_kernels(backend):
+    # draws="device": the uniforms come from the array module's generator, seeded once
+    # from the run's generator; fed the same numbers, the Numba engine gives the same
+    # chains, so only the source of the uniforms differs
+    model = CASES["p2-three-blocks"]
+    ds = simulate(
+        model,
+        temperature=0.7,
+        n_sweeps=4,
+        n_chains=3,
+        site_order="shared",
+        seed=21,
+        backend=backend,
+        draws="device",
+    )
+    assert ds.attrs["draws"] == "device"
+    rng = np.random.default_rng(21)
+    start = random_spins(rng, 3, model.n_neurons)
+    device_rng = np.random.default_rng(int(rng.integers(2**63)))  # the array module's
+    chains = MarkovChains(model, start, backend="numba")
+    for _ in range(4):
+        d = draw_sweep(
+            rng, n_chains=3, n_neurons=model.n_neurons, site_order="shared", needs_uniforms=False
+        )
+        u = device_rng.random((3, model.n_neurons))
+        chains.sweep(beta=1 / 0.7, dynamics=HEAT_BATH, uniforms=u, order=d.order)
+    if backend == "blocked":  # on CuPy the generator differs from NumPy's: no replay
+        np.testing.assert_array_equal(ds.spins.values, chains.spins)
+    again = simulate(
+        model,
+        temperature=0.7,
+        n_sweeps=4,
+        n_chains=3,
+        site_order="shared",
+        seed=21,
+        backend=backend,
+        draws="device",
+    )
+    np.testing.assert_array_equal(ds.spins.values, again.spins.values)
+
+
+def test_device_draws_need_a_blocked_backend():
+    with pytest.raises(ValueError, match="draws='device' needs a blocked backend"):
+        simulate(CASES["p2"], temperature=1.0, n_sweeps=1, device="cpu", draws="device")
+    with pytest.raises(ValueError, match="draws must be one of 'host', 'device'"):
+        simulate(CASES["p2"], temperature=1.0, n_sweeps=1, draws="gpu")

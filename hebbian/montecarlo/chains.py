@@ -289,6 +289,11 @@ class ChainBatch:
             for i, m in enumerate(models)
         ]
 
+    @property
+    def array_module(self):
+        """The array module of the batch's state (``numpy``, or ``cupy`` on the GPU)."""
+        return np if self._arrays is None else self._arrays.xp
+
     def sweep(self, *, betas, dynamics: int, uniforms: Sequence, orders: Sequence) -> np.ndarray:
         """Advance every member by one sweep; return the flips, (D, C) int64 on the host.
 
@@ -306,7 +311,8 @@ class ChainBatch:
 
         k, D, (C, N) = self._kernels, len(self.members), self._spins.shape[1:]
         beta = np.asarray(betas, dtype=np.float64)
-        u = np.stack(uniforms)
+        on_host = isinstance(uniforms[0], np.ndarray)
+        u = np.stack(uniforms) if on_host else self.array_module.stack(uniforms)
         if dynamics == SYNCHRONOUS:
             flips = k.hebbian_synchronous(self._spins, self._sums, self._arrays, beta, u)
         else:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hebbian._validation import as_generator, check_int, check_real
+from hebbian._validation import as_generator, check_choice, check_int, check_real
 from hebbian.models import CouplingModel, HebbianModel
 from hebbian.montecarlo.chains import (
     BACKENDS,
@@ -39,11 +39,16 @@ from hebbian.observables import edwards_anderson_overlaps
 __all__ = [
     "BACKENDS",
     "BLOCKED_BACKENDS",
+    "DRAWS",
     "MarkovChains",
     "choose_backend",
     "simulate",
     "simulate_batch",
 ]
+
+#: Where the update uniforms are drawn: on the host (NumPy, the same numbers for every
+#: backend) or on the device of a blocked engine (no transfer, another stream).
+DRAWS = ("host", "device")
 
 #: Largest number of recorded overlap values (time x chains x memories) per run.
 MAX_RECORDED_VALUES = 2**27
@@ -72,6 +77,7 @@ def simulate(
     seed: int | np.random.Generator | None = None,
     device: str = "auto",
     backend: str | None = None,
+    draws: str = "host",
 ):
     """Run Monte Carlo chains of a model and measure overlaps, energy and q.
 
@@ -107,6 +113,11 @@ def simulate(
     backend : {"numba", "reference", "blocked", "cupy"}, optional
         The kernels (:data:`BACKENDS`); default ``"numba"`` on the CPU and ``"cupy"`` on
         the GPU. ``"blocked"`` is the GPU scheme run on NumPy, for checking.
+    draws : {"host", "device"}
+        Where the update uniforms are drawn (:data:`DRAWS`): ``"host"`` (NumPy, the same
+        numbers on every backend) or ``"device"`` (the blocked engines only: a generator
+        of the engine's array module, seeded from ``seed``, so the uniforms never cross
+        the bus; another, equally valid, stream of chains).
 
     Returns
     -------
@@ -139,6 +150,7 @@ def simulate(
         measure_every=measure_every,
         device=device,
         backend=backend,
+        draws=draws,
     )[0]
 
 
@@ -156,6 +168,7 @@ def simulate_batch(
     measure_every: int = 1,
     device: str = "auto",
     backend: str | None = None,
+    draws: str = "host",
 ) -> list:
     """Run the chains of several models together; one Dataset per model.
 
@@ -174,7 +187,7 @@ def simulate_batch(
         One seed per model (default: fresh entropy for each).
     initial : sequence of (arrays or None), optional
         Initial spins per model, as for :func:`simulate`.
-    n_sweeps, n_burn, n_chains, dynamics, site_order, measure_every, device, backend
+    n_sweeps, n_burn, n_chains, dynamics, site_order, measure_every, device, backend, draws
         As for :func:`simulate`, common to all models.
 
     Returns
@@ -208,6 +221,7 @@ def simulate_batch(
     names = [resolve_dynamics(dynamics, T) for T in temps]
     if site_order not in SITE_ORDERS:
         raise ValueError(f"site_order must be one of {SITE_ORDERS}, got {site_order!r}")
+    check_choice("draws", draws, DRAWS)
     for model in models:
         n_meas = n_sweeps // every
         if n_meas * C * max(model.n_memories, 1) > MAX_RECORDED_VALUES:
@@ -231,6 +245,11 @@ def simulate_batch(
             dynamics=names[members[0]],
             site_order=site_order,
         )
+        if draws == "device" and chosen not in BLOCKED_BACKENDS:
+            raise ValueError(
+                f"draws='device' needs a blocked backend ('cupy' or 'blocked'), and this run "
+                f"would use {chosen!r}; use draws='host'"
+            )
         plans.append((members, chosen))
     results: list = [None] * D
     for members, chosen in plans:
@@ -250,6 +269,7 @@ def simulate_batch(
             n_burn=n_burn,
             n_sweeps=n_sweeps,
             every=every,
+            draws=draws,
         )
         wall = time.perf_counter() - start
         from hebbian.montecarlo.results import build_dataset
@@ -265,6 +285,7 @@ def simulate_batch(
                 "measure_every": every,
                 "backend": chosen,
                 "device": "gpu" if chosen == "cupy" else "cpu",
+                "draws": draws,
                 "batch_members": len(members),
                 "seed": _seed_attribute(seeds[i]),
                 "wall_time_s": wall,
@@ -295,12 +316,23 @@ def _initial_spins(initial, rng, C: int, N: int) -> np.ndarray:
     return initial
 
 
-def _run(batch: ChainBatch, rngs, *, temperatures, dynamics, site_order, n_burn, n_sweeps, every):
-    """Sweep every member of ``batch``, each with its generator; one trace per member."""
+def _run(
+    batch: ChainBatch, rngs, *, temperatures, dynamics, site_order, n_burn, n_sweeps, every, draws
+):
+    """Sweep every member of ``batch``, each with its generator; one trace per member.
+
+    With ``draws="device"`` each member's update uniforms come from a generator of the
+    batch's array module, seeded once from the member's generator; the site orders are
+    drawn on the host as always (``N`` numbers a sweep).
+    """
     D = len(rngs)
     C, N = batch.members[0].spins.shape
     betas = [np.inf if T == 0 else 1.0 / T for T in temperatures]
     needs_uniforms = temperatures[0] > 0  # the members of a batch agree (grouped)
+    on_device = draws == "device"
+    if on_device:
+        xp = batch.array_module
+        device_rngs = [xp.random.default_rng(int(rng.integers(2**63))) for rng in rngs]
     order_kind = "fixed" if dynamics == SYNCHRONOUS else site_order
     fixed = (
         np.broadcast_to(np.arange(N, dtype=np.int32), (C, N)) if order_kind == "fixed" else None
@@ -316,16 +348,16 @@ def _run(batch: ChainBatch, rngs, *, temperatures, dynamics, site_order, n_burn,
                 n_chains=C,
                 n_neurons=N,
                 site_order=order_kind,
-                needs_uniforms=needs_uniforms,
+                needs_uniforms=needs_uniforms and not on_device,
                 fixed_order=fixed,
             )
             for rng in rngs
         ]
+        uniforms = [d.uniforms for d in draws]
+        if on_device and needs_uniforms:
+            uniforms = [g.random((C, N)) for g in device_rngs]
         flips[sweep - 1] = batch.sweep(
-            betas=betas,
-            dynamics=dynamics,
-            uniforms=[d.uniforms for d in draws],
-            orders=[d.order for d in draws],
+            betas=betas, dynamics=dynamics, uniforms=uniforms, orders=[d.order for d in draws]
         )
         if sweep > n_burn and (sweep - n_burn) % every == 0:
             times.append(sweep)
