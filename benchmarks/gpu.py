@@ -18,10 +18,11 @@ flipped. Reported, all from one run:
 * ``with draws`` -- the two together, what a run with device draws would pay;
 * ``with host draws`` -- a sweep fed by NumPy draws on the host, copied to the device
   each sweep: what ``simulate(device="gpu")`` pays today;
+* the kernels alone at each of ``--block-sizes`` (the first is the default);
 * the GEMM floor: the time of the two matrix products of one sweep, (a) issued per
-  block as the engine issues them (``rows @ M`` and ``M += rows^T d`` for each of the
-  N / B blocks, float64) and (b) as two whole products ``xi @ M`` and ``xi^T D``
-  (float64 and float32), with the engine's rate divided by each;
+  block as the engine issues them (``rows @ M`` and ``rows^T d`` for each of the
+  N / B blocks, float64, at each block size) and (b) as two whole products ``xi @ M``
+  and ``xi^T D`` (float64 and float32), with the engine's time divided by each;
 * the CPU engine (Numba, every core, one chain per core) on the same machine;
 * a parity check at this size: GPU and CPU chains from identical host draws, compared
   spin for spin;
@@ -88,25 +89,44 @@ def device_draws(xp, seed, C, N):
     return draw
 
 
-def engine_rate(model, backend, xp, C, rng):
-    N = model.n_neurons
-    chains = MarkovChains(
-        model, cue(model.memories[0], noise=0.1, n_cues=C, seed=rng), backend=backend
+def kernel_rate(model, backend, xp, C, start, order, uniforms, block_size):
+    """Updates/s of the backend's sweep kernel alone at one block size."""
+    import importlib
+
+    from hebbian.montecarlo.arrays import initial_sums, prepare
+    from hebbian.montecarlo.chains import BACKENDS
+
+    k = importlib.import_module(BACKENDS[backend])
+    arrays = k.prepare_hebbian(model, block_size=block_size)
+    spins = k.place(start.copy())
+    sums = k.place(initial_sums(prepare(model), start))
+    t = timed(
+        xp,
+        lambda: k.hebbian_sweep(spins, sums, arrays, 1 / TEMPERATURE, HEAT_BATH, order, uniforms),
     )
+    return C * model.n_neurons / t
+
+
+def engine_rate(model, backend, xp, C, rng, block_sizes):
+    N = model.n_neurons
+    start = cue(model.memories[0], noise=0.1, n_cues=C, seed=rng)
     draw = device_draws(xp, 1, C, N)
     order, uniforms = draw()
-    beta = 1.0 / TEMPERATURE
-    t_sweep = timed(
-        xp, lambda: chains.sweep(beta=beta, dynamics=HEAT_BATH, uniforms=uniforms, order=order)
-    )
+    by_block = {
+        b: kernel_rate(model, backend, xp, C, start, order, uniforms, b) for b in block_sizes
+    }
+    t_sweep = C * N / by_block[block_sizes[0]]
     t_draw = timed(xp, draw)
+    chains = MarkovChains(model, start, backend=backend)
+    beta = 1.0 / TEMPERATURE
 
-    def host_drawn_sweep():  # what simulate() does today: NumPy draws, copied each sweep
+    def host_drawn_sweep():  # simulate()'s default: NumPy draws, copied each sweep
         d = draw_sweep(rng, n_chains=C, n_neurons=N, site_order="shared")
         chains.sweep(beta=beta, dynamics=HEAT_BATH, uniforms=d.uniforms, order=d.order)
 
     t_host = timed(xp, host_drawn_sweep, min_time=0.0, max_repeats=2)
     return {
+        "sweep_by_block_size": by_block,
         "sweep": C * N / t_sweep,
         "draws": C * N / t_draw,
         "with_draws": C * N / (t_sweep + t_draw),
@@ -114,22 +134,21 @@ def engine_rate(model, backend, xp, C, rng):
     }
 
 
-def gemm_floor(model, xp, C, block_size):
+def gemm_floor(model, xp, C, block_sizes):
     N, K = model.n_neurons, model.n_memories
     gen = xp.random.default_rng(2)
     xi = xp.asarray(model.site_major[:, :K].astype(np.float64))
     M = gen.integers(-N, N, size=(K, C)).astype(xp.float64)
-    d = gen.integers(-1, 2, size=(block_size, C)).astype(xp.float64) * 2
     D = gen.integers(-1, 2, size=(N, C)).astype(xp.float64) * 2
 
-    def per_block():
-        for t0 in range(0, N, block_size):
-            rows = xi[t0 : t0 + block_size]
+    def per_block(b):
+        for t0 in range(0, N, b):
+            rows = xi[t0 : t0 + b]
             rows @ M
-            M_acc = rows.T @ d[: rows.shape[0]]
+            M_acc = rows.T @ D[t0 : t0 + b]
             del M_acc
 
-    out = {"per_block_fp64": timed(xp, per_block)}
+    out = {f"per_block_{b}_fp64": timed(xp, lambda b=b: per_block(b)) for b in block_sizes}
     for name, dtype in (("whole_fp64", xp.float64), ("whole_fp32", xp.float32)):
         a, m, dd = xi.astype(dtype), M.astype(dtype), D.astype(dtype)
         out[name] = timed(xp, lambda a=a, m=m, dd=dd: (a @ m, a.T @ dd))
@@ -212,6 +231,7 @@ def main():
     parser.add_argument("--backend", default="cupy", choices=["cupy", "blocked"])
     parser.add_argument("--neurons", type=int, default=16384)
     parser.add_argument("--chains", default="1024,4096")
+    parser.add_argument("--block-sizes", default="64,128,256", help="first: the default")
     parser.add_argument("--json", default=None)
     parser.add_argument("--batch", type=int, default=256, help="members of the batch run")
     parser.add_argument("--batch-neurons", type=int, default=2000)
@@ -223,6 +243,9 @@ def main():
     model = HebbianModel(random_patterns(round(ALPHA * N), N, seed=rng))
     from hebbian.gpu.blocked import DEFAULT_BLOCK_SIZE
 
+    block_sizes = [DEFAULT_BLOCK_SIZE] + [
+        int(b) for b in args.block_sizes.split(",") if int(b) != DEFAULT_BLOCK_SIZE
+    ]
     result = {
         "device": device_name(xp),
         "backend": args.backend,
@@ -239,8 +262,8 @@ def main():
     }
     print(json.dumps({k: v for k, v in result.items() if k != "runs"}), flush=True)
     for C in [int(c) for c in args.chains.split(",")]:
-        rates = engine_rate(model, args.backend, xp, C, rng)
-        floor = gemm_floor(model, xp, C, DEFAULT_BLOCK_SIZE)
+        rates = engine_rate(model, args.backend, xp, C, rng, block_sizes)
+        floor = gemm_floor(model, xp, C, block_sizes)
         per_sweep = C * N / rates["sweep"]
         run = {
             "chains": C,
