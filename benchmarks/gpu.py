@@ -18,7 +18,7 @@ flipped. Reported, all from one run:
 * ``with draws`` -- the two together, what a run with device draws would pay;
 * ``with host draws`` -- a sweep fed by NumPy draws on the host, copied to the device
   each sweep: what ``simulate(device="gpu")`` pays today;
-* the kernels alone at each of ``--block-sizes`` (the first is the default);
+* the kernels alone at the default block size and at each of ``--block-sizes``;
 * the GEMM floor: the time of the two matrix products of one sweep, (a) issued per
   block as the engine issues them (``rows @ M`` and ``rows^T d`` for each of the
   N / B blocks, float64, at each block size) and (b) as two whole products ``xi @ M``
@@ -231,7 +231,7 @@ def main():
     parser.add_argument("--backend", default="cupy", choices=["cupy", "blocked"])
     parser.add_argument("--neurons", type=int, default=16384)
     parser.add_argument("--chains", default="1024,4096")
-    parser.add_argument("--block-sizes", default="64,128,256", help="first: the default")
+    parser.add_argument("--block-sizes", default="64,128,256", help="besides the default")
     parser.add_argument("--json", default=None)
     parser.add_argument("--batch", type=int, default=256, help="members of the batch run")
     parser.add_argument("--batch-neurons", type=int, default=2000)
@@ -241,7 +241,10 @@ def main():
     rng = np.random.default_rng(0)
     N = args.neurons
     model = HebbianModel(random_patterns(round(ALPHA * N), N, seed=rng))
-    from hebbian.gpu.blocked import DEFAULT_BLOCK_SIZE
+    if args.backend == "cupy":
+        from hebbian.gpu.cupy_kernels import DEFAULT_BLOCK_SIZE
+    else:
+        from hebbian.gpu.blocked import DEFAULT_BLOCK_SIZE
 
     block_sizes = [DEFAULT_BLOCK_SIZE] + [
         int(b) for b in args.block_sizes.split(",") if int(b) != DEFAULT_BLOCK_SIZE

@@ -28,6 +28,13 @@ from cupy import cublas  # noqa: E402  (after the availability check)
 
 __all__ = ["fused_block_step", "hebbian_sweep", "hebbian_synchronous", "place", "to_host"]
 
+#: Visits per block on the GPU. Every block reads the float64 sums (K, C) for its
+#: numerators and reads and writes them for its update, so that traffic falls as 1/B,
+#: while the in-block work grows only with the flips; 256 is the largest block the
+#: kernel's flip list holds. Not yet tuned on a GPU (``benchmarks/gpu.py`` times 64,
+#: 128 and 256).
+DEFAULT_BLOCK_SIZE = MAX_BLOCK_SIZE
+
 #: Threads per CUDA block of the fused pass (one thread per chain): small, so that
 #: 1024 chains still spread over 32 of the multiprocessors.
 THREADS = 32
@@ -42,7 +49,7 @@ def _block_pass_kernel():
     return _KERNEL
 
 
-def prepare_hebbian(models, *, block_size: int = blocked.DEFAULT_BLOCK_SIZE):
+def prepare_hebbian(models, *, block_size: int = DEFAULT_BLOCK_SIZE):
     """:func:`hebbian.gpu.blocked.prepare_hebbian` with the arrays on the GPU."""
     if block_size > MAX_BLOCK_SIZE:
         raise ValueError(f"block_size must be <= {MAX_BLOCK_SIZE} on the GPU, got {block_size}")
