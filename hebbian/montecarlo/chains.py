@@ -171,25 +171,34 @@ class MarkovChains:
 
     def overlaps(self) -> np.ndarray:
         """Mattis overlaps :math:`m_k = M_k / N`, (C, K) float64 (K = 0 without memories)."""
-        N = self.model.n_neurons
-        if self.sums is not None:
-            return self.host_sums() / N
-        if self.model.memories is None:
-            return np.zeros((self.n_chains, 0))
-        return overlap_sums(self.spins, self.model.memories) / N
+        return _overlaps(self.model, self.spins, self.host_sums())
 
     def energy(self) -> np.ndarray:
         """Energy per spin of every chain, (C,) float64 (:mod:`hebbian.observables`)."""
-        m = self.model
-        if self.sums is not None:
-            return hebbian_energy(
-                self.host_sums(),
-                nnz=m.nonzero_counts,
-                weights=m.weights,
-                p=m.p,
-                n_neurons=m.n_neurons,
-            )
-        return coupling_energy(self.spins, m.couplings)
+        return _energy(self.model, self.spins, self.host_sums())
+
+
+def _overlaps(model, spins, sums) -> np.ndarray:
+    """Overlaps from host ``sums`` (C, K), or from host ``spins`` without sums."""
+    N = model.n_neurons
+    if sums is not None:
+        return sums / N
+    if model.memories is None:
+        return np.zeros((spins.shape[0], 0))
+    return overlap_sums(spins, model.memories) / N
+
+
+def _energy(model, spins, sums) -> np.ndarray:
+    """Energies per spin from host ``sums`` (Hebbian models) or host ``spins``."""
+    if sums is not None:
+        return hebbian_energy(
+            sums,
+            nnz=model.nonzero_counts,
+            weights=model.weights,
+            p=model.p,
+            n_neurons=model.n_neurons,
+        )
+    return coupling_energy(spins, model.couplings)
 
 
 def choose_backend(
@@ -288,6 +297,28 @@ class ChainBatch:
             MarkovChains._member(m, self._spins[i], self._sums[i], backend)
             for i, m in enumerate(models)
         ]
+
+    def measure(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Overlaps (C, K), energies (C,) and spins (C, N) of every member, on the host.
+
+        On the blocked backends the whole state crosses to the host in two copies, not
+        three per member.
+        """
+        if self._arrays is None:
+            return [(m.overlaps(), m.energy(), m.host_spins()) for m in self.members]
+        to_host = self.members[0].host_array
+        spins, sums = to_host(self._spins), to_host(self._sums)
+        out = []
+        for i, member in enumerate(self.members):
+            s = sums[i, :, : member.model.n_memories]
+            out.append(
+                (
+                    _overlaps(member.model, spins[i], s),
+                    _energy(member.model, spins[i], s),
+                    spins[i],
+                )
+            )
+        return out
 
     @property
     def array_module(self):

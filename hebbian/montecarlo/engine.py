@@ -361,10 +361,10 @@ def _run(
         )
         if sweep > n_burn and (sweep - n_burn) % every == 0:
             times.append(sweep)
-            for i, chains in enumerate(batch.members):
-                ms[i].append(chains.overlaps())
-                energies[i].append(chains.energy())
-                qs[i].append(edwards_anderson_overlaps(chains.host_spins()))
+            for i, (m, energy, spins) in enumerate(batch.measure()):
+                ms[i].append(m)
+                energies[i].append(energy)
+                qs[i].append(edwards_anderson_overlaps(spins))
     traces = []
     for i, chains in enumerate(batch.members):
         K = chains.overlaps().shape[1]
