@@ -405,6 +405,13 @@ def _sweep_options(command):
             help="cpu, gpu or auto: where each grid point runs its chains (designed to give "
             "the CPU's result; the GPU engine is not yet validated on a GPU).",
         ),
+        click.option(
+            "--draws",
+            default="host",
+            show_default=True,
+            help="host or device: where the uniforms are drawn; device (with --device gpu) "
+            "is faster but gives other chains than the CPU.",
+        ),
         click.option("--force", is_flag=True, help="Run grids above the size limit."),
         click.option("--quiet", is_flag=True, help="No progress bar, no summary line."),
     ]
@@ -414,15 +421,27 @@ def _sweep_options(command):
 
 
 def _make_sweep_options(
-    executor, workers, scheduler, scheduler_file, chunk_size, run_dir, new_run_dir, quiet, device
+    executor,
+    workers,
+    scheduler,
+    scheduler_file,
+    chunk_size,
+    run_dir,
+    new_run_dir,
+    quiet,
+    device,
+    draws,
 ):
+    from hebbian._validation import check_choice
     from hebbian.gpu.device import GPUUnavailableError
+    from hebbian.montecarlo.engine import DRAWS
     from hebbian.sweep import SweepOptions
 
     if scheduler or scheduler_file:
         executor = "dask"
     try:
         _check_device(device)
+        check_choice("--draws", draws, DRAWS)
         return SweepOptions(
             executor=executor,
             workers=workers,
@@ -433,6 +452,7 @@ def _make_sweep_options(
             chunk_size=chunk_size,
             progress=not quiet,
             device=device,
+            draws=draws,
         ).validate()
     except (ValueError, TypeError, GPUUnavailableError) as exc:
         raise _bad(str(exc)) from None
@@ -511,6 +531,7 @@ def run(
     new_run_dir,
     keep_checkpoints,
     device,
+    draws,
     force,
     quiet,
 ):
@@ -547,6 +568,7 @@ def run(
         new_run_dir,
         quiet,
         device,
+        draws,
     )
     ds = _run_one(
         cfg,
@@ -701,6 +723,7 @@ def reproduce(
     new_run_dir,
     keep_checkpoints,
     device,
+    draws,
     force,
     quiet,
 ):
@@ -737,6 +760,7 @@ def reproduce(
             new_run_dir,
             quiet,
             device,
+            draws,
         )
         ds = _run_one(
             cfg,

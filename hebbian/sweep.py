@@ -76,6 +76,10 @@ class SweepOptions:
         Where each point runs its chains (:mod:`hebbian.gpu.device`); the experiments
         visit sites in an order shared by a point's chains, so that the GPU engine,
         designed to give the CPU's chains from the same draws, gives the same result.
+    draws : {"host", "device"}
+        Where the update uniforms are drawn (``simulate``'s ``draws``): ``"device"``
+        (with ``device="gpu"``) is faster but gives other chains, so it is part of the
+        run's identity (its checkpoint fingerprint).
     """
 
     executor: str = "serial"
@@ -87,6 +91,7 @@ class SweepOptions:
     chunk_size: int | None = None
     progress: bool = True
     device: str = "cpu"
+    draws: str = "host"
 
     def validate(self) -> SweepOptions:
         """Check the options before anything runs; raise ``ValueError`` (one line)."""
@@ -94,8 +99,15 @@ class SweepOptions:
 
         check_choice("executor", self.executor, EXECUTORS)
         from hebbian.gpu.device import DEVICES, require_cupy
+        from hebbian.montecarlo.engine import DRAWS
 
         check_choice("device", self.device, DEVICES)
+        check_choice("draws", self.draws, DRAWS)
+        if self.draws == "device" and self.device != "gpu":
+            raise ValueError(
+                f"--draws device needs --device gpu (the uniforms are drawn on the GPU), "
+                f"got --device {self.device}"
+            )
         if self.device == "gpu" and self.executor != "dask":
             require_cupy()  # fail now, in one line, not in every worker
         if self.workers is not None:
@@ -122,6 +134,10 @@ class SweepOptions:
                 self.run_dir
             ).is_dir() else check_writable(self.run_dir)
         return self
+
+    def engine_options(self) -> dict:
+        """Return the options of every point's Monte Carlo run: ``device`` and ``draws``."""
+        return {"device": self.device, "draws": self.draws}
 
     def n_workers(self) -> int:
         """Local workers of the ``processes`` executor."""
@@ -171,7 +187,7 @@ def run_chunk(
     seed: int,
     chunk: list[tuple[int, dict]],
     single_thread: bool = False,
-    device: str = "cpu",
+    engine: dict | None = None,
 ):
     """Run the points of one chunk (a task): ``[(index, result), ...]``.
 
@@ -179,7 +195,7 @@ def run_chunk(
     workers can run it. With ``single_thread`` the Numba kernels of this task run on one
     thread (workers are the parallelism; nested thread pools would oversubscribe).
     The chunk's points run through :meth:`ExperimentKind.run_batch`, which batches
-    their chains on a GPU.
+    their chains on a GPU; ``engine`` holds its options (:meth:`SweepOptions.engine_options`).
     """
     from hebbian.experiments.registry import get_kind
 
@@ -191,7 +207,7 @@ def run_chunk(
         params,
         [point for _, point in chunk],
         [point_generator(seed, i) for i in indices],
-        device=device,
+        **(engine or {}),
     )
     return list(zip(indices, results))
 
@@ -294,10 +310,18 @@ def run_points(
     try:
         if options.executor == "serial":
             for chunk in chunks_for(1):
-                finished(run_chunk(kind_name, params, seed, chunk, device=options.device))
+                finished(
+                    run_chunk(kind_name, params, seed, chunk, engine=options.engine_options())
+                )
         elif options.executor == "processes":
             _run_processes(
-                chunks_for(workers), kind_name, params, seed, workers, options.device, finished
+                chunks_for(workers),
+                kind_name,
+                params,
+                seed,
+                workers,
+                options.engine_options(),
+                finished,
             )
         else:
             workers = _run_dask(chunks_for, kind_name, params, seed, options, finished)
@@ -346,13 +370,13 @@ def _process_pool(workers: int):
     return pool
 
 
-def _run_processes(chunks, kind_name, params, seed, workers, device, finished):
+def _run_processes(chunks, kind_name, params, seed, workers, engine, finished):
     from concurrent.futures import BrokenExecutor, as_completed
 
     if not chunks:
         return
     pool = _process_pool(workers)
-    futures = [pool.submit(run_chunk, kind_name, params, seed, c, False, device) for c in chunks]
+    futures = [pool.submit(run_chunk, kind_name, params, seed, c, False, engine) for c in chunks]
     try:
         for future in as_completed(futures):
             finished(future.result())
@@ -383,7 +407,15 @@ def _run_dask(chunks_for, kind_name, params, seed, options, finished) -> int:
         chunks = chunks_for(workers)
         futures = [
             client.submit(
-                run_chunk, kind_name, params, seed, c, True, options.device, pure=False, retries=3
+                run_chunk,
+                kind_name,
+                params,
+                seed,
+                c,
+                True,
+                options.engine_options(),
+                pure=False,
+                retries=3,
             )
             for c in chunks
         ]

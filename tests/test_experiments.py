@@ -255,3 +255,22 @@ def test_a_kind_with_only_run_point_still_runs_in_batches():
     assert [r["x"] for r in out] == want
     with pytest.raises(NotImplementedError, match="must define run_point or point_simulation"):
         ExperimentKind().run_point({}, {}, rngs[0])
+
+
+def test_device_draws_do_not_depend_on_the_batching(monkeypatch):
+    # draws="device" (here the blocked scheme on NumPy): each point's uniforms come from
+    # its own generator, so a batched chunk gives the points' one-by-one results
+    import hebbian.montecarlo.engine as engine
+
+    monkeypatch.setattr(engine, "choose_backend", lambda *a, **k: "blocked")
+    cfg = load_config("amit1987_hopfield_phase_diagram")
+    kind = get_kind(cfg.kind)
+    params = resolve_parameters(cfg, quick=True, overrides=SMALL[cfg.name])
+    points = [p for p in kind.points(params) if p["temperature"] > 0.8][:4]  # noisy m
+    rngs = lambda: [point_generator(2, i) for i in range(4)]  # noqa: E731
+    batched = kind.run_batch(params, points, rngs(), device="auto", draws="device")
+    alone = [
+        kind.run_point(params, p, r, device="auto", draws="device") for p, r in zip(points, rngs())
+    ]
+    host = kind.run_batch(params, points, rngs(), device="auto")
+    assert batched == alone and batched != host

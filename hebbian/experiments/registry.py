@@ -147,7 +147,13 @@ class ExperimentKind:
         raise NotImplementedError
 
     def run_point(
-        self, params: dict, point: dict, rng: np.random.Generator, *, device: str = "cpu"
+        self,
+        params: dict,
+        point: dict,
+        rng: np.random.Generator,
+        *,
+        device: str = "cpu",
+        draws: str = "host",
     ) -> dict:
         """Run one grid point: :meth:`point_simulation`, ``simulate``, :meth:`point_result`.
 
@@ -158,10 +164,16 @@ class ExperimentKind:
             raise NotImplementedError(
                 f"{type(self).__name__} must define run_point or point_simulation"
             )
-        return self._simulate_points(params, [point], [rng], device)[0]
+        return self._simulate_points(params, [point], [rng], device, draws)[0]
 
     def run_batch(
-        self, params: dict, points: list[dict], rngs: list, *, device: str = "cpu"
+        self,
+        params: dict,
+        points: list[dict],
+        rngs: list,
+        *,
+        device: str = "cpu",
+        draws: str = "host",
     ) -> list[dict]:
         """Run grid points; return their results in order.
 
@@ -174,14 +186,17 @@ class ExperimentKind:
         depend on the batching, and is designed not to depend on the device.
         """
         if not self._describes_runs():
+            if draws != "host":
+                raise ValueError(f"{type(self).__name__} draws its uniforms on the host only")
             return [self.run_point(params, p, r, device=device) for p, r in zip(points, rngs)]
         if device == "cpu":  # nothing to share: one point at a time keeps memory small
             return [
-                self._simulate_points(params, [p], [r], device)[0] for p, r in zip(points, rngs)
+                self._simulate_points(params, [p], [r], device, draws)[0]
+                for p, r in zip(points, rngs)
             ]
-        return self._simulate_points(params, points, rngs, device)
+        return self._simulate_points(params, points, rngs, device, draws)
 
-    def _simulate_points(self, params, points, rngs, device) -> list[dict]:
+    def _simulate_points(self, params, points, rngs, device, draws) -> list[dict]:
         """Batch the points' runs (by settings, up to the byte budget); their results."""
         from hebbian.montecarlo.engine import simulate_batch
 
@@ -197,6 +212,7 @@ class ExperimentKind:
                 seed=[rngs[i] for i, _ in batch],
                 site_order=SITE_ORDER,
                 device=device,
+                draws=draws,
                 **dict(settings),
             )
             for (i, _), ds in zip(batch, out):

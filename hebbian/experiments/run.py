@@ -25,11 +25,13 @@ def resolve_parameters(config: ExperimentConfig, *, quick: bool, overrides=()) -
     return get_kind(config.kind).validate(raw, where=f"{where} with --set" if overrides else where)
 
 
-def run_fingerprint(config: ExperimentConfig, *, quick: bool, params: dict) -> dict:
+def run_fingerprint(
+    config: ExperimentConfig, *, quick: bool, params: dict, draws: str = "host"
+) -> dict:
     """Identify a run for its checkpoints.
 
-    Experiment, size, parameters, seed, version and the chains' site order: anything
-    that changes a point's result (the device does not).
+    Experiment, size, parameters, seed, version, the chains' site order and where the
+    uniforms are drawn: anything that changes a point's result (the device does not).
     """
     return {
         "experiment": config.name,
@@ -38,6 +40,7 @@ def run_fingerprint(config: ExperimentConfig, *, quick: bool, params: dict) -> d
         "parameters": params,
         "seed": config.seed,
         "site_order": SITE_ORDER,
+        "draws": draws,
         "hebbian_version": __version__,
     }
 
@@ -103,7 +106,7 @@ def run_experiment(
         points,
         seed=config.seed,
         options=options,
-        fingerprint=run_fingerprint(config, quick=quick, params=params),
+        fingerprint=run_fingerprint(config, quick=quick, params=params, draws=options.draws),
         description=config.name,
     )
     ds = kind.assemble(params, points, results)
@@ -124,6 +127,7 @@ def run_experiment(
             "executor": report.executor,
             "device_requested": options.device,
             "site_order": SITE_ORDER,
+            "draws": options.draws,
             "workers": report.workers,
             "n_points_computed": report.n_computed,
             "n_points_resumed": report.n_resumed,
