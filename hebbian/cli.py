@@ -120,6 +120,13 @@ def _bad(message: str) -> click.UsageError:
     "(order shared or fixed).",
 )
 @click.option(
+    "--draws",
+    default="host",
+    show_default=True,
+    help="host or device: where the uniforms are drawn (device: on the GPU, faster, "
+    "other chains).",
+)
+@click.option(
     "--chains",
     "n_chains",
     type=int,
@@ -148,6 +155,7 @@ def simulate(
     dynamics,
     site_order,
     device,
+    draws,
     n_chains,
     seed,
     out,
@@ -162,10 +170,12 @@ def simulate(
     """
     import numpy as np
 
+    from hebbian._validation import check_choice
     from hebbian.io import check_writable
     from hebbian.models import HebbianModel
     from hebbian.montecarlo.draws import SITE_ORDERS
     from hebbian.montecarlo.dynamics import resolve_dynamics
+    from hebbian.montecarlo.engine import DRAWS
     from hebbian.patterns import cue, diluted_patterns, random_patterns
 
     try:
@@ -174,6 +184,7 @@ def simulate(
         )
         name = resolve_dynamics(dynamics, temperature)
         _check_device(device)
+        check_choice("--draws", draws, DRAWS)
         if site_order not in SITE_ORDERS:
             raise ValueError(
                 f"--order must be one of {', '.join(SITE_ORDERS)}, got {site_order!r}"
@@ -215,6 +226,7 @@ def simulate(
             initial=initial,
             seed=rng,
             device=device,
+            draws=draws,
         )
     except (ValueError, GPUUnavailableError) as exc:
         raise _bad(str(exc)) from None

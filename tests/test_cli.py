@@ -146,6 +146,8 @@ BAD = [
     (["--order", "spiral"], "--order must be one of random, shared, fixed"),
     (["--device", "tpu"], "--device must be one of 'auto', 'cpu', 'gpu', got 'tpu'"),
     (["--device", "gpu", "--order", "random"], "use site order 'shared' or 'fixed'"),
+    (["--draws", "gpu"], "--draws must be one of 'host', 'device', got 'gpu'"),
+    (["--draws", "device", "--device", "cpu"], "draws='device' needs a blocked backend"),
     (["--seed", "-3"], "--seed must be >= 0, got -3"),
     (["--out", "missing-folder/x.nc"], "does not exist"),
     (["--frobnicate"], "No such option"),
