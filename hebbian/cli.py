@@ -8,6 +8,7 @@ Heavy modules (NumPy, Numba, xarray) are imported inside the commands, so that
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 
@@ -427,69 +428,84 @@ def _sweep_options(command):
         click.option("--force", is_flag=True, help="Run grids above the size limit."),
         click.option("--quiet", is_flag=True, help="No progress bar, no summary line."),
     ]
+
+    @functools.wraps(command)
+    def packed(**kwargs):  # the command receives these options as one dict, `sweep`
+        sweep = {key: kwargs.pop(key) for key in _SWEEP_KEYS}
+        return command(sweep=sweep, **kwargs)
+
     for option in reversed(options):
-        command = option(command)
-    return command
+        packed = option(packed)
+    return packed
 
 
-def _make_sweep_options(
-    executor,
-    workers,
-    scheduler,
-    scheduler_file,
-    chunk_size,
-    run_dir,
-    new_run_dir,
-    quiet,
-    device,
-    draws,
-):
+#: The parameters `_sweep_options` adds, in its order.
+_SWEEP_KEYS = (
+    "executor",
+    "workers",
+    "scheduler",
+    "scheduler_file",
+    "chunk_size",
+    "resume",
+    "new_run_dir",
+    "keep_checkpoints",
+    "device",
+    "draws",
+    "force",
+    "quiet",
+)
+
+
+def _make_sweep_options(sweep: dict, run_dir):
+    """Return the validated :class:`~hebbian.sweep.SweepOptions` of the `sweep` options."""
     from hebbian._validation import check_choice
     from hebbian.gpu.device import GPUUnavailableError
     from hebbian.montecarlo.engine import DRAWS
     from hebbian.sweep import SweepOptions
 
-    if scheduler or scheduler_file:
-        executor = "dask"
+    executor = "dask" if sweep["scheduler"] or sweep["scheduler_file"] else sweep["executor"]
     try:
-        _check_device(device)
-        check_choice("--draws", draws, DRAWS)
+        _check_device(sweep["device"])
+        check_choice("--draws", sweep["draws"], DRAWS)
         return SweepOptions(
             executor=executor,
-            workers=workers,
-            scheduler=scheduler,
-            scheduler_file=scheduler_file,
+            workers=sweep["workers"],
+            scheduler=sweep["scheduler"],
+            scheduler_file=sweep["scheduler_file"],
             run_dir=run_dir,
-            new_run_dir=new_run_dir,
-            chunk_size=chunk_size,
-            progress=not quiet,
-            device=device,
-            draws=draws,
+            new_run_dir=sweep["new_run_dir"],
+            chunk_size=sweep["chunk_size"],
+            progress=not sweep["quiet"],
+            device=sweep["device"],
+            draws=sweep["draws"],
         ).validate()
     except (ValueError, TypeError, GPUUnavailableError) as exc:
         raise _bad(str(exc)) from None
 
 
-def _run_one(cfg, *, quick, pairs, options, out, force, resume, keep, quiet):
-    """Run one experiment with checkpoints in ``options.run_dir``; write ``out``."""
+def _run_one(cfg, *, quick, pairs, sweep, run_dir, out):
+    """Run one experiment with checkpoints in ``run_dir``; write ``out``."""
     from pathlib import Path
 
     from hebbian.checkpoint import RunDirectoryMismatch, remove_run_dir
     from hebbian.experiments.run import run_experiment
     from hebbian.io import write_netcdf
 
-    if resume and not Path(options.run_dir).is_dir():
+    options = _make_sweep_options(sweep, run_dir)
+    if sweep["resume"] and not Path(options.run_dir).is_dir():
         raise _bad(f"nothing to resume: run directory {str(options.run_dir)!r} does not exist")
     try:
-        ds = run_experiment(cfg, quick=quick, overrides=pairs, options=options, force=force)
+        ds = run_experiment(
+            cfg, quick=quick, overrides=pairs, options=options, force=sweep["force"]
+        )
     except (RunDirectoryMismatch, ValueError) as exc:
         # RunDirectoryMismatch, or a parameter the grid points refuse (limits that only
         # the engine knows); finished points stay checkpointed
         raise _bad(str(exc)) from None
     write_netcdf(ds, out)
-    if not quiet:
+    if not sweep["quiet"]:
         click.echo(f"{cfg.name}: {ds.attrs['sweep_summary']}", err=True)
-    if not keep:
+    if not sweep["keep_checkpoints"]:
         remove_run_dir(ds.attrs["run_dir"])
     return ds
 
@@ -534,18 +550,7 @@ def run(
     overrides,
     out,
     run_dir,
-    executor,
-    workers,
-    scheduler,
-    scheduler_file,
-    chunk_size,
-    resume,
-    new_run_dir,
-    keep_checkpoints,
-    device,
-    draws,
-    force,
-    quiet,
+    sweep,
 ):
     """Run an experiment (a name from `hebbian list` or a TOML file) and save the Dataset.
 
@@ -565,34 +570,12 @@ def run(
     try:
         cfg = load_config(experiment)
         pairs = [parse_override(text) for text in overrides]
-        prepare_run(cfg, quick=quick, overrides=pairs, force=force)  # validate before running
+        prepare_run(cfg, quick=quick, overrides=pairs, force=sweep["force"])  # validate first
     except ConfigError as exc:
         raise _bad(str(exc)) from None
     path = _checked_output(out, f"{cfg.name}.nc")
     run_dir = run_dir or str(Path(path).with_suffix(".run"))
-    options = _make_sweep_options(
-        executor,
-        workers,
-        scheduler,
-        scheduler_file,
-        chunk_size,
-        run_dir,
-        new_run_dir,
-        quiet,
-        device,
-        draws,
-    )
-    ds = _run_one(
-        cfg,
-        quick=quick,
-        pairs=pairs,
-        options=options,
-        out=path,
-        force=force,
-        resume=resume,
-        keep=keep_checkpoints,
-        quiet=quiet,
-    )
+    ds = _run_one(cfg, quick=quick, pairs=pairs, sweep=sweep, run_dir=run_dir, out=path)
     click.echo(
         f"{cfg.name}: {ds.attrs['n_points']} points in {ds.attrs['wall_time_s']:.1f} s -> {path}"
     )
@@ -726,18 +709,7 @@ def reproduce(
     quick,
     results_dir,
     figures_dir,
-    executor,
-    workers,
-    scheduler,
-    scheduler_file,
-    chunk_size,
-    resume,
-    new_run_dir,
-    keep_checkpoints,
-    device,
-    draws,
-    force,
-    quiet,
+    sweep,
 ):
     """Run every experiment, draw its figure and compare with the published values.
 
@@ -761,29 +733,13 @@ def reproduce(
         _checked_output(None, os.path.join(folder, ".write-check"))
     summary, missed = [], 0
     for name in available_configs():
-        cfg = load_config(name)
-        options = _make_sweep_options(
-            executor,
-            workers,
-            scheduler,
-            scheduler_file,
-            chunk_size,
-            os.path.join(results_dir, f"{name}.run"),
-            new_run_dir,
-            quiet,
-            device,
-            draws,
-        )
         ds = _run_one(
-            cfg,
+            load_config(name),
             quick=quick,
             pairs=[],
-            options=options,
+            sweep=sweep,
+            run_dir=os.path.join(results_dir, f"{name}.run"),
             out=os.path.join(results_dir, f"{name}.nc"),
-            force=force,
-            resume=resume,
-            keep=keep_checkpoints,
-            quiet=quiet,
         )
         _save_figure(ds, os.path.join(figures_dir, f"{name}.png"))
         rows = check_result(ds)

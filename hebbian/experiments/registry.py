@@ -202,9 +202,11 @@ class ExperimentKind:
 
         results: list = [None] * len(points)
         pending: dict[tuple, list[tuple[int, dict]]] = {}
+        pending_bytes: dict[tuple, int] = {}
 
         def flush(settings):
             batch = pending.pop(settings)
+            del pending_bytes[settings]
             out = simulate_batch(
                 [run["model"] for _, run in batch],
                 temperature=[run["temperature"] for _, run in batch],
@@ -222,10 +224,8 @@ class ExperimentKind:
             run = self.point_simulation(params, point, rng)
             settings = tuple(sorted((k, v) for k, v in run.items() if k not in _PER_POINT))
             pending.setdefault(settings, []).append((i, run))
-            if (
-                sum(_pattern_bytes(r["model"]) for _, r in pending[settings])
-                >= BATCH_PATTERN_BYTES
-            ):
+            pending_bytes[settings] = pending_bytes.get(settings, 0) + _pattern_bytes(run["model"])
+            if pending_bytes[settings] >= BATCH_PATTERN_BYTES:
                 flush(settings)
         for settings in list(pending):
             flush(settings)

@@ -234,15 +234,16 @@ def coefficients(arrays: BlockedArrays, M, n_minus_one):
     return 0.5 * (g_minus + g_plus), 0.5 * (g_minus - g_plus)
 
 
-def block_numerators(arrays: BlockedArrays, rows, diag, s_old, M):
+def block_numerators(arrays: BlockedArrays, rows, diag, s_old, M, A_B=None):
     """Field numerators :math:`\\nu_j` (D, b, C) of a block's sites at its start.
 
     ``rows`` (D, b, K) are the sites' memory rows, ``diag`` (D, b) their
-    :math:`n_j`, ``s_old`` (D, b, C) their spins, ``M`` (D, K, C) the overlap sums.
+    :math:`n_j`, ``s_old`` (D, b, C) their spins, ``M`` (D, K, C) the overlap sums;
+    ``A_B``, the coefficients of ``M`` for p > 2, when already computed.
     """
     if arrays.p == 2:
         return rows @ M - diag[:, :, None] * s_old
-    A, B = coefficients(arrays, M, arrays.nnz_minus_one)
+    A, B = coefficients(arrays, M, arrays.nnz_minus_one) if A_B is None else A_B
     return rows @ A + s_old * ((rows * rows) @ B)
 
 
@@ -251,7 +252,6 @@ class _State:
 
     def __init__(self, spins, sums, arrays, beta, uniforms):
         xp = arrays.xp
-        self.xp = xp
         self.members = xp.arange(spins.shape[0])[:, None]  # for gathers by site
         self.spins_t = xp.ascontiguousarray(spins.transpose(0, 2, 1))  # (D, N, C) int8
         M = sums[:, :, : arrays.n_memories].transpose(0, 2, 1)
@@ -436,11 +436,14 @@ def hebbian_synchronous(spins, sums, arrays: BlockedArrays, beta, uniforms):
     state = _State(spins, sums, arrays, beta, uniforms)
     N = spins.shape[2]
     w, beta_col = arrays.w[:, None, None], state.beta[:, None, None]
+    A_B = None if arrays.p == 2 else coefficients(arrays, state.M, arrays.nnz_minus_one)
     d = xp.empty(state.spins_t.shape, dtype=xp.float64)
     for a in range(0, N, SYNCHRONOUS_CHUNK):
         part = slice(a, a + SYNCHRONOUS_CHUNK)
         s_old = state.spins_t[:, part].astype(xp.float64)
-        num = block_numerators(arrays, arrays.xi[:, part], arrays.diag[:, part], s_old, state.M)
+        num = block_numerators(
+            arrays, arrays.xi[:, part], arrays.diag[:, part], s_old, state.M, A_B
+        )
         U = None if state.uniforms_t is None else state.uniforms_t[:, part]
         d[:, part] = new_spins(xp, s_old, w * num / arrays.norm, beta_col, U, rule) - s_old
     for a in range(0, N, SYNCHRONOUS_CHUNK):

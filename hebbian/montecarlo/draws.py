@@ -18,7 +18,12 @@ One sweep of ``C`` chains of ``N`` spins consumes
 
 Draw order from the generator, per sweep: the (C, N) uniforms of the permutations
 (``"random"``) or the (1, N) uniforms of the shared one (``"shared"``), then the
-(C, N) uniforms of the updates. Changing this order changes every
+(C, N) uniforms of the updates.
+
+Device draws (``draws="device"`` of the blocked engines): the update uniforms come
+from a generator of the engine's array module (:func:`device_generator`), seeded by
+one integer drawn from the host generator before the first sweep; the host generator
+then draws only the site orders. Changing this order changes every
 chain, so it is part of the contract.
 """
 
@@ -30,7 +35,7 @@ import numpy as np
 
 from hebbian._validation import check_choice
 
-__all__ = ["SITE_ORDERS", "SweepDraws", "draw_sweep", "random_spins"]
+__all__ = ["SITE_ORDERS", "SweepDraws", "device_generator", "draw_sweep", "random_spins"]
 
 #: Site orders of a sequential sweep.
 SITE_ORDERS = ("random", "shared", "fixed")
@@ -98,3 +103,12 @@ def draw_sweep(
 def random_spins(rng: np.random.Generator, n_chains: int, n_neurons: int) -> np.ndarray:
     """Independent uniformly random spin configurations, (C, N) int8 in {-1, +1}."""
     return np.where(rng.random((n_chains, n_neurons)) < 0.5, 1, -1).astype(np.int8)
+
+
+def device_generator(rng: np.random.Generator, xp):
+    """Return a generator of the array module ``xp`` (NumPy or CuPy), seeded from ``rng``.
+
+    Consumes one integer of ``rng``; its ``random((C, N))`` gives a sweep's update
+    uniforms where the chains live, so that they never cross to the device.
+    """
+    return xp.random.default_rng(int(rng.integers(2**63)))

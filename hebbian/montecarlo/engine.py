@@ -32,7 +32,7 @@ from hebbian.montecarlo.chains import (
     MarkovChains,
     choose_backend,
 )
-from hebbian.montecarlo.draws import SITE_ORDERS, draw_sweep, random_spins
+from hebbian.montecarlo.draws import SITE_ORDERS, device_generator, draw_sweep, random_spins
 from hebbian.montecarlo.dynamics import DYNAMICS, SYNCHRONOUS, resolve_dynamics
 from hebbian.observables import edwards_anderson_overlaps
 
@@ -332,7 +332,7 @@ def _run(
     on_device = draws == "device"
     if on_device:
         xp = batch.array_module
-        device_rngs = [xp.random.default_rng(int(rng.integers(2**63))) for rng in rngs]
+        device_rngs = [device_generator(rng, xp) for rng in rngs]
     order_kind = "fixed" if dynamics == SYNCHRONOUS else site_order
     fixed = (
         np.broadcast_to(np.arange(N, dtype=np.int32), (C, N)) if order_kind == "fixed" else None
