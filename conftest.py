@@ -1,6 +1,6 @@
 """Collection settings for the doctests of the package (``--doctest-modules``)."""
 
-from hebbian.gpu.device import gpu_unavailable_reason
+from hebbian.device import gpu_unavailable_reason
 
 # The GPU engine's module imports CuPy when it is imported (it raises a clear error
 # otherwise), so the doctest collection skips it where CuPy or a device is missing.

@@ -91,12 +91,10 @@ def device_draws(xp, seed, C, N):
 
 def kernel_rate(model, backend, xp, C, start, order, uniforms, block_size):
     """Updates/s of the backend's sweep kernel alone at one block size."""
-    import importlib
-
     from hebbian.montecarlo.arrays import initial_sums, prepare
-    from hebbian.montecarlo.chains import BACKENDS
+    from hebbian.montecarlo.backends import get_backend
 
-    k = importlib.import_module(BACKENDS[backend])
+    k = get_backend(backend)
     arrays = k.prepare_hebbian(model, block_size=block_size)
     spins = k.place(start.copy())
     sums = k.place(initial_sums(prepare(model), start))
@@ -244,7 +242,7 @@ def main():
     if args.backend == "cupy":
         from hebbian.gpu.cupy_kernels import DEFAULT_BLOCK_SIZE
     else:
-        from hebbian.gpu.blocked import DEFAULT_BLOCK_SIZE
+        from hebbian.montecarlo.blocked import DEFAULT_BLOCK_SIZE
 
     block_sizes = [DEFAULT_BLOCK_SIZE] + [
         int(b) for b in args.block_sizes.split(",") if int(b) != DEFAULT_BLOCK_SIZE

@@ -4,7 +4,7 @@ Times
   (a) the four phase lines (T_g, T_M, T_c with both crossings, T_AT) on N loads
       (target: < 5 s for N = 100 on one core), and
   (b) the RS retrieval solution on an n x n grid of (alpha, T) (target: < 2 s for
-      n = 100), solved all at once by ``solve_rs``, next to a per-point baseline that
+      n = 100), solved all at once by ``solve_hopfield``, next to a per-point baseline that
       calls ``scipy.optimize.fsolve`` on the RS equations in (m, q) for every grid
       point, with the same Gaussian quadrature, measured in the same run.
 
@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 import scipy  # noqa: E402
 from scipy.optimize import fsolve  # noqa: E402
 
-from hebbian.theory import gaussian_average, phase_lines, solve_rs  # noqa: E402
+from hebbian.theory import gaussian_average, phase_lines, solve_hopfield  # noqa: E402
 
 
 def best_of(fn, repeat):
@@ -85,7 +85,7 @@ def main(argv=None):
     alpha_axis = np.linspace(0.001, 0.2, n_grid)
     t_axis = np.linspace(0.01, 1.2, n_grid)
     alpha_grid, t_grid = np.meshgrid(alpha_axis, t_axis, indexing="ij")
-    t_vec, sol = best_of(lambda: solve_rs(alpha_grid, t_grid), args.repeat)
+    t_vec, sol = best_of(lambda: solve_hopfield(alpha_grid, t_grid), args.repeat)
 
     start = time.perf_counter()
     base = [fsolve_point(a, t) for a, t in zip(alpha_grid.ravel(), t_grid.ravel())]
@@ -110,7 +110,7 @@ def main(argv=None):
     )
     print(
         f"| (b) RS retrieval grid | {n_grid} x {n_grid} (alpha in [0.001, 0.2], "
-        f"T in [0.01, 1.2]) | `solve_rs` (whole grid at once) | {t_vec:.3f} | 1 |"
+        f"T in [0.01, 1.2]) | `solve_hopfield` (whole grid at once) | {t_vec:.3f} | 1 |"
     )
     print(
         f"| (b) RS retrieval grid | {n_grid} x {n_grid} | per-point `scipy.optimize.fsolve` "
@@ -118,13 +118,13 @@ def main(argv=None):
     )
     print()
     print(
-        f"Grid agreement: retrieval found at {int(ok_vec.sum())} points (solve_rs) and "
+        f"Grid agreement: retrieval found at {int(ok_vec.sum())} points (solve_hopfield) and "
         f"{int(ok_base.sum())} (fsolve); {int((ok_vec != ok_base).sum())} points disagree "
-        f"on existence; max |m_solve_rs - m_fsolve| where both found it: {max_dm:.1e}."
+        f"on existence; max |m_solve_hopfield - m_fsolve| where both found it: {max_dm:.1e}."
     )
     print(
-        f"solve_rs iterations: mean {np.mean(sol.n_iter):.1f}, max {int(np.max(sol.n_iter))}; "
-        f"max residual {float(np.max(sol.residual[ok_vec])):.1e}."
+        f"solve_hopfield iterations: mean {np.mean(sol.n_iter):.1f}, "
+        f"max {int(np.max(sol.n_iter))}; max residual {float(np.max(sol.residual[ok_vec])):.1e}."
     )
     t_m = lines.retrieval_spinodal
     print(

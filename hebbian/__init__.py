@@ -11,14 +11,17 @@ temperature ``T`` and :math:`\\beta = 1/T`.
 Importing the package imports NumPy only; Numba, xarray and CuPy load on first use.
 """
 
+import hebbian.gpu  # noqa: F401  (registers the GPU backend; CuPy loads on first use)
 from hebbian._version import __version__
 from hebbian.models import CouplingModel, HebbianModel
 from hebbian.montecarlo.engine import MarkovChains, simulate, simulate_batch
 from hebbian.montecarlo.exact import exact_averages
+from hebbian.montecarlo.options import EngineOptions
 from hebbian.patterns import cue, diluted_patterns, noisy_examples, random_patterns
 
 __all__ = [
     "CouplingModel",
+    "EngineOptions",
     "HebbianModel",
     "MarkovChains",
     "__version__",

@@ -48,8 +48,10 @@ def check_real(
     high_bad = maximum is not None and (
         value > maximum or (value == maximum and not include_maximum)
     )
-    if math.isnan(value) or low_bad or high_bad:
+    if not math.isfinite(value) or low_bad or high_bad:
         allowed = _range_text(minimum, maximum, include_minimum, include_maximum)
+        if not math.isfinite(value):
+            allowed = "a finite number" + ("" if allowed == "a number" else f" {allowed}")
         raise ValueError(f"{name} must be {allowed}, got {value:g}")
     return value
 

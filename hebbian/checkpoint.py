@@ -26,11 +26,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import uuid
 from pathlib import Path
 
 import numpy as np
+
+from hebbian.io import atomic_write, write_text
 
 __all__ = ["CheckpointStore", "RunDirectoryMismatch", "fingerprint_hash", "remove_run_dir"]
 
@@ -55,20 +56,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 class CheckpointStore:
@@ -105,7 +92,7 @@ class CheckpointStore:
                     f"directory (no manifest.json); choose an empty or new folder"
                 )
             self.run_dir.mkdir(parents=False, exist_ok=True)
-            _atomic_write_text(
+            write_text(
                 manifest,
                 json.dumps({"hash": self.hash, "fingerprint": fingerprint}, indent=1, default=str),
             )
@@ -177,16 +164,9 @@ class CheckpointStore:
 
         first = min(i for i, _ in items)
         path = self.run_dir / f"chunk-{first:08d}-{uuid.uuid4().hex[:8]}.nc"
-        fd, tmp = tempfile.mkstemp(prefix=".chunk.", suffix=".tmp", dir=self.run_dir)
-        os.close(fd)
-        try:
-            _encode(items, xr).to_netcdf(tmp, engine="scipy")
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
-        _atomic_write_text(path.with_name(path.name + ".sha256"), _sha256(path) + "\n")
+        encoded = _encode(items, xr)
+        atomic_write(path, lambda tmp: encoded.to_netcdf(tmp, engine="scipy"))
+        write_text(path.with_name(path.name + ".sha256"), _sha256(path) + "\n")
         return path
 
 
@@ -232,7 +212,8 @@ def remove_run_dir(run_dir: str | os.PathLike) -> None:
 
 
 def _remove_checkpoint_files(run_dir: Path) -> None:
-    for pattern in ("chunk-*", ".chunk.*.tmp", ".manifest.json.*", _MANIFEST, _LOCK):
+    # io.atomic_write's temporary files are ".<name>.<random>.tmp"
+    for pattern in ("chunk-*", ".chunk-*.tmp", f".{_MANIFEST}.*.tmp", _MANIFEST, _LOCK):
         for path in run_dir.glob(pattern):
             path.unlink(missing_ok=True)
     try:

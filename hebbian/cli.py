@@ -1,9 +1,15 @@
 """The ``hebbian`` command line: thin click commands over the public API.
 
-Bad user input exits with status 2 and one line ``hebbian: error: ...`` on stderr that
-names the value and the allowed range: no traceback, and no output file is created.
-Heavy modules (NumPy, Numba, xarray) are imported inside the commands, so that
-``hebbian --version`` answers at once.
+Each command parses its options, calls one public function and prints. Bad user input
+exits with status 2 and one line ``hebbian: error: ...`` on stderr that names the value
+and the allowed range: no traceback, and no output file is created. A missed published
+value exits with status 1 (``run``, ``check`` and ``reproduce`` alike); Ctrl-C exits
+with status 130 and says how to resume. Output paths follow one rule
+(:func:`hebbian.io.output_path`): a folder means "inside it, with the default name", an
+unknown extension is an error, and an existing file is replaced only with ``--force``
+(``reproduce`` replaces its own outputs and says so). Heavy modules (Numba, xarray,
+SciPy, matplotlib) are imported inside the commands, so that ``hebbian --version``
+answers at once.
 """
 
 from __future__ import annotations
@@ -15,8 +21,21 @@ import sys
 import click
 
 from hebbian._version import __version__
+from hebbian.device import DEVICES
+from hebbian.montecarlo.draws import SITE_ORDERS
+from hebbian.montecarlo.dynamics import DYNAMICS
+from hebbian.montecarlo.options import DRAWS
+from hebbian.sweep import EXECUTORS
 
 __all__ = ["main"]
+
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: exit status 130 with a line that says what was kept."""
+
+    exit_code = 130
 
 
 class _HebbianGroup(click.Group):
@@ -32,51 +51,68 @@ class _HebbianGroup(click.Group):
             sys.exit(2)
         except click.Abort:
             click.echo("hebbian: aborted", err=True)
-            sys.exit(1)
+            sys.exit(130)
         except click.ClickException as exc:
-            click.echo(f"hebbian: error: {exc.format_message()}", err=True)
+            prefix = "" if isinstance(exc, Interrupted) else "error: "
+            click.echo(f"hebbian: {prefix}{exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-@click.group(cls=_HebbianGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_HebbianGroup, context_settings=_CONTEXT, invoke_without_command=True)
 @click.version_option(__version__, prog_name="hebbian")
-def main() -> None:
+@click.pass_context
+def main(ctx) -> None:
     """Statistical mechanics of associative memories.
 
     \b
-    Example:
+    Examples:
       hebbian simulate --neurons 2000 --alpha 0.1 --temperature 0 --cue-noise 0.1
+      hebbian reproduce --quick
     """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 def _bad(message: str) -> click.UsageError:
     return click.UsageError(message)
 
 
-@main.command()
+def _one_line(*errors):
+    """Turn the listed exception types raised by the body into one-line usage errors."""
+
+    def decorate(body):
+        @functools.wraps(body)
+        def wrapped(*args, **kwargs):
+            try:
+                return body(*args, **kwargs)
+            except errors as exc:
+                raise _bad(str(exc)) from None
+
+        return wrapped
+
+    return decorate
+
+
+def _output(out, *, default_name: str, extensions, force: bool):
+    from hebbian.io import output_path
+
+    try:
+        return output_path(out, default_name=default_name, extensions=extensions, force=force)
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+
+
+_FORCE = click.option("--force", is_flag=True, help="Replace an existing output file.")
+
+
+@main.command(short_help="Retrieve a memory from a noisy cue (one Monte Carlo run).")
+@click.option("--neurons", "n_neurons", type=int, default=1000, show_default=True, help="N >= 2.")
 @click.option(
-    "--neurons",
-    "n_neurons",
-    type=int,
-    default=1000,
-    show_default=True,
-    help="Number of neurons N (>= 2).",
+    "--alpha", type=float, default=0.1, show_default=True, help="Load alpha = K / N^(p-1) > 0."
 )
-@click.option(
-    "--alpha", type=float, default=0.1, show_default=True, help="Load alpha = K / N^(p-1) (> 0)."
-)
-@click.option(
-    "--p",
-    "p",
-    type=int,
-    default=2,
-    show_default=True,
-    help="Interaction order p (>= 2; 2 is the Hopfield network).",
-)
-@click.option(
-    "--temperature", type=float, default=0.0, show_default=True, help="Temperature T (>= 0)."
-)
+@click.option("--p", type=int, default=2, show_default=True, help="Interaction order p >= 2.")
+@click.option("--temperature", type=float, default=0.0, show_default=True, help="T >= 0.")
 @click.option(
     "--cue-noise",
     type=float,
@@ -85,220 +121,80 @@ def _bad(message: str) -> click.UsageError:
     help="Fraction of flipped sites of the cue of memory 0, in [0, 1].",
 )
 @click.option(
-    "--dilution",
-    type=float,
-    default=0.0,
-    show_default=True,
-    help="Fraction d of blank pattern entries, in [0, 1).",
+    "--dilution", type=float, default=0.0, show_default=True, help="Blank fraction, in [0, 1)."
 )
+@click.option("--sweeps", "n_sweeps", type=int, default=20, show_default=True, help=">= 1.")
 @click.option(
-    "--sweeps",
-    "n_sweeps",
-    type=int,
-    default=20,
-    show_default=True,
-    help="Monte Carlo sweeps (>= 1).",
-)
-@click.option(
-    "--dynamics",
-    default="auto",
-    show_default=True,
-    help="auto, heat_bath, metropolis, zero_temperature or synchronous.",
+    "--dynamics", type=click.Choice(["auto", *DYNAMICS]), default="auto", show_default=True
 )
 @click.option(
     "--order",
     "site_order",
+    type=click.Choice(SITE_ORDERS),
     default="random",
     show_default=True,
-    help="Site order of a sequential sweep: random (per chain), shared (one per sweep "
-    "for all chains, as the GPU needs) or fixed.",
+    help="Site order of a sweep: per chain, shared by the chains (the GPU's), or fixed.",
 )
 @click.option(
     "--device",
+    type=click.Choice(DEVICES),
     default="auto",
     show_default=True,
-    help="auto, cpu or gpu: auto uses the GPU when CuPy sees one and the run allows it "
-    "(order shared or fixed).",
+    help="auto uses the GPU when CuPy sees one and the run allows it.",
 )
 @click.option(
     "--draws",
+    type=click.Choice(DRAWS),
     default="host",
     show_default=True,
-    help="host or device: where the uniforms are drawn (device: on the GPU, faster, "
-    "other chains).",
+    help="Where the uniforms are drawn (device: on the GPU, other chains).",
 )
-@click.option(
-    "--chains",
-    "n_chains",
-    type=int,
-    default=1,
-    show_default=True,
-    help="Independent chains (cues) on the same patterns (>= 1).",
-)
-@click.option(
-    "--seed", type=int, default=None, help="Seed (>= 0) for patterns, cues and dynamics."
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write the full result (xarray Dataset) to this NetCDF file.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--chains", "n_chains", type=int, default=1, show_default=True, help="Cues, >= 1.")
+@click.option("--seed", type=int, default=None, help="Seed >= 0 (default: drawn and printed).")
+@click.option("--out", default=None, help="Write the Dataset to this .nc file (or folder).")
+@_FORCE
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError, TypeError)
 def simulate(
-    n_neurons,
-    alpha,
-    p,
-    temperature,
-    cue_noise,
-    dilution,
-    n_sweeps,
-    dynamics,
-    site_order,
-    device,
-    draws,
-    n_chains,
-    seed,
-    out,
-    as_json,
+    n_neurons, alpha, p, temperature, cue_noise, dilution, seed, out, force, as_json, **o
 ):
-    """Retrieve a memory from a noisy cue and report overlap, energy and convergence.
+    """Retrieve memory 0 from noisy cues; report overlap, energy, convergence and times.
+
+    Without --seed a seed is drawn, printed and stored, so every run can be repeated.
 
     \b
     Example:
       hebbian simulate --neurons 2000 --alpha 0.1 --p 2 --temperature 0 \\
           --cue-noise 0.1 --sweeps 20 --seed 1
     """
-    import numpy as np
+    from hebbian.device import GPUUnavailableError
+    from hebbian.montecarlo.options import EngineOptions
+    from hebbian.montecarlo.retrieval import retrieval_run, retrieval_summary
 
-    from hebbian._validation import check_choice
-    from hebbian.io import check_writable
-    from hebbian.models import HebbianModel
-    from hebbian.montecarlo.draws import SITE_ORDERS
-    from hebbian.montecarlo.dynamics import resolve_dynamics
-    from hebbian.montecarlo.engine import DRAWS
-    from hebbian.patterns import cue, diluted_patterns, random_patterns
-
-    try:
-        _check_simulate_args(
-            n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps, n_chains, seed
-        )
-        name = resolve_dynamics(dynamics, temperature)
-        _check_device(device)
-        check_choice("--draws", draws, DRAWS)
-        if site_order not in SITE_ORDERS:
-            raise ValueError(
-                f"--order must be one of {', '.join(SITE_ORDERS)}, got {site_order!r}"
-            )
-        n_memories = int(round(alpha * float(n_neurons) ** (p - 1)))
-        if n_memories < 1:
-            raise ValueError(
-                f"alpha = {alpha:g} stores no memory at N = {n_neurons}, p = {p} "
-                f"(need alpha N^(p-1) >= 0.5)"
-            )
-        if n_memories * n_neurons > 2**31:
-            raise ValueError(
-                f"K N = {n_memories * n_neurons} pattern entries exceed the limit "
-                f"2^31; lower --neurons or --alpha"
-            )
-        if out is not None:
-            check_writable(out)
-        rng = np.random.default_rng(seed)
-        if dilution > 0:
-            xi = diluted_patterns(n_memories, n_neurons, dilution=dilution, seed=rng)
-        else:
-            xi = random_patterns(n_memories, n_neurons, seed=rng)
-        model = HebbianModel(xi, p=p)
-    except (ValueError, TypeError) as exc:
-        raise _bad(str(exc)) from None
-    from hebbian.gpu.device import GPUUnavailableError
-    from hebbian.montecarlo.engine import simulate as run_simulation
-
-    initial = cue(model.memories[0], noise=cue_noise, n_cues=n_chains, seed=rng)
-    try:  # limits that only the engine knows (sizes of exact sums, recorded values) are
-        # checked before any sweep runs
-        ds = run_simulation(
-            model,
-            temperature=temperature,
-            n_sweeps=n_sweeps,
-            n_chains=n_chains,
-            dynamics=name,
-            site_order=site_order,
-            initial=initial,
-            seed=rng,
-            device=device,
-            draws=draws,
-        )
-    except (ValueError, GPUUnavailableError) as exc:
-        raise _bad(str(exc)) from None
-    ds.attrs.update(
-        {
-            "cue_noise": cue_noise,
-            "dilution": dilution,
-            "cued_memory": 0,
-            "seed": "none" if seed is None else seed,
-        }
-    )
-    summary = _simulate_summary(ds)
+    options = EngineOptions(**o)
+    path = None
     if out is not None:
+        path = _output(out, default_name="retrieval.nc", extensions=(".nc",), force=force)
+    try:
+        ds = retrieval_run(
+            n_neurons,
+            alpha,
+            p=p,
+            temperature=temperature,
+            cue_noise=cue_noise,
+            dilution=dilution,
+            seed=seed,
+            options=options,
+        )
+    except GPUUnavailableError as exc:
+        raise _bad(str(exc)) from None
+    summary = {**retrieval_summary(ds), "out": None}
+    if path is not None:
         from hebbian.io import write_netcdf
 
-        write_netcdf(ds, out)
-        summary["out"] = str(out)
-    if as_json:
-        click.echo(json.dumps(summary))
-    else:
-        click.echo(_simulate_table(summary))
-
-
-def _check_device(device: str) -> None:
-    from hebbian._validation import check_choice
-    from hebbian.gpu.device import DEVICES
-
-    check_choice("--device", device, DEVICES)
-
-
-def _check_simulate_args(
-    n_neurons, alpha, p, temperature, cue_noise, dilution, n_sweeps, n_chains, seed
-):
-    from hebbian._validation import check_int, check_real
-
-    check_int("--neurons", n_neurons, minimum=2)
-    check_real("--alpha", alpha, minimum=0.0, include_minimum=False)
-    check_int("--p", p, minimum=2)
-    check_real("--temperature", temperature, minimum=0.0)
-    check_real("--cue-noise", cue_noise, minimum=0.0, maximum=1.0)
-    check_real("--dilution", dilution, minimum=0.0, maximum=1.0, include_maximum=False)
-    check_int("--sweeps", n_sweeps, minimum=1)
-    check_int("--chains", n_chains, minimum=1)
-    if seed is not None:
-        check_int("--seed", seed, minimum=0)
-
-
-def _simulate_summary(ds) -> dict:
-    import numpy as np
-
-    final_m = ds.m.isel(time=-1, memory=0).values
-    final_e = ds.energy.isel(time=-1).values
-    to_fixed = ds.sweeps_to_fixed_point.values
-    converged = bool(np.all(np.isfinite(to_fixed)))
-    return {
-        "n_neurons": int(ds.attrs["n_neurons"]),
-        "n_memories": int(ds.attrs["n_memories"]),
-        "alpha": float(ds.attrs["alpha"]),
-        "p": int(ds.attrs["p"]),
-        "temperature": float(ds.attrs["temperature"]),
-        "dynamics": ds.attrs["dynamics"],
-        "device": ds.attrs["device"],
-        "n_chains": int(ds.attrs["n_chains"]),
-        "n_sweeps": int(ds.attrs["n_sweeps"]),
-        "overlap": float(final_m.mean()),
-        "overlap_per_chain": [float(x) for x in final_m],
-        "energy_per_spin": float(final_e.mean()),
-        "sweeps_to_convergence": int(np.max(to_fixed)) if converged else None,
-        "wall_time_s": float(ds.attrs["wall_time_s"]),
-        "out": None,
-    }
+        write_netcdf(ds, path)
+        summary["out"] = str(path)
+    click.echo(json.dumps(summary) if as_json else _simulate_table(summary))
 
 
 def _simulate_table(s: dict) -> str:
@@ -314,22 +210,16 @@ def _simulate_table(s: dict) -> str:
         f"  {'overlap with cued memory':<28}{s['overlap']:.4f}",
         f"  {'energy per spin':<28}{s['energy_per_spin']:.4f}",
         f"  {'sweeps to convergence':<28}{conv_text}",
-        f"  {'wall time':<28}{s['wall_time_s']:.3f} s",
+        f"  {'seed':<28}{s['seed']}",
+        f"  {'set-up time':<28}{s['setup_time_s']:.3f} s",
+        f"  {'run time':<28}{s['run_time_s']:.3f} s",
     ]
     if s["out"]:
         rows.append(f"  {'written':<28}{s['out']}")
     return "\n".join(rows)
 
 
-def _format_table(headers, rows) -> str:
-    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-@main.command("list")
+@main.command("list", short_help="List the experiments.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 def list_experiments(as_json):
     """List the experiment configurations that `hebbian run` and `reproduce` know.
@@ -354,119 +244,80 @@ def list_experiments(as_json):
         )
     if as_json:
         click.echo(json.dumps(entries))
-    else:
-        click.echo(
-            _format_table(
-                ["name", "description"], [(e["name"], e["description"]) for e in entries]
-            )
-        )
+        return
+    width = max(len(e["name"]) for e in entries)
+    for e in entries:
+        click.echo(f"{e['name']:<{width}}  {e['description']}")
+
+
+#: The sweep options of `run` and `reproduce` (defined once), in their order.
+_SWEEP_OPTIONS = [
+    click.option(
+        "--executor",
+        type=click.Choice(EXECUTORS),
+        default="processes",
+        show_default=True,
+        help="serial, processes (local, no server) or dask (a cluster).",
+    ),
+    click.option("--workers", type=int, default=None, help="Local workers (default: the cores)."),
+    click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask tcp://host:port."),
+    click.option("--scheduler-file", default=None, metavar="PATH", help="Dask scheduler file."),
+    click.option("--chunk-size", type=int, default=None, help="Grid points per task."),
+    click.option("--resume", is_flag=True, help="Require checkpoints to resume from."),
+    click.option(
+        "--new-run-dir", is_flag=True, help="Use a new run directory if the old one differs."
+    ),
+    click.option("--keep-checkpoints", is_flag=True, help="Keep the run directory."),
+    click.option(
+        "--device",
+        type=click.Choice(DEVICES),
+        default="cpu",
+        show_default=True,
+        help="Where each grid point runs its chains (the GPU engine is untested on a GPU).",
+    ),
+    click.option(
+        "--draws",
+        type=click.Choice(DRAWS),
+        default="host",
+        show_default=True,
+        help="Where the uniforms are drawn; device (with --device gpu) gives other chains.",
+    ),
+    click.option("--quiet", is_flag=True, help="No progress bar, no summary line."),
+]
 
 
 def _sweep_options(command):
-    """Options shared by `run` and `reproduce` (defined once)."""
-    options = [
-        click.option(
-            "--executor",
-            default="processes",
-            show_default=True,
-            help="serial, processes (local, no server) or dask (a cluster).",
-        ),
-        click.option(
-            "--workers",
-            type=int,
-            default=None,
-            help="Local worker processes (default: the cores).",
-        ),
-        click.option(
-            "--scheduler",
-            default=None,
-            metavar="ADDRESS",
-            help="Dask scheduler, tcp://host:port (implies --executor dask).",
-        ),
-        click.option(
-            "--scheduler-file",
-            default=None,
-            metavar="PATH",
-            help="Dask scheduler file (implies --executor dask).",
-        ),
-        click.option(
-            "--chunk-size",
-            type=int,
-            default=None,
-            help="Grid points per task (default: about 8 tasks per worker).",
-        ),
-        click.option(
-            "--resume",
-            is_flag=True,
-            help="Require checkpoints to resume from (rerunning resumes anyway).",
-        ),
-        click.option(
-            "--new-run-dir",
-            is_flag=True,
-            help="If the run directory belongs to another configuration, use a "
-            "new one instead of refusing.",
-        ),
-        click.option(
-            "--keep-checkpoints",
-            is_flag=True,
-            help="Keep the run directory after the result is written.",
-        ),
-        click.option(
-            "--device",
-            default="cpu",
-            show_default=True,
-            help="cpu, gpu or auto: where each grid point runs its chains (designed to give "
-            "the CPU's result; the GPU engine is not yet validated on a GPU).",
-        ),
-        click.option(
-            "--draws",
-            default="host",
-            show_default=True,
-            help="host or device: where the uniforms are drawn; device (with --device gpu) "
-            "is faster but gives other chains than the CPU.",
-        ),
-        click.option("--force", is_flag=True, help="Run grids above the size limit."),
-        click.option("--quiet", is_flag=True, help="No progress bar, no summary line."),
+    """Add the sweep options; the command receives them as one dict, ``sweep``."""
+    names = [
+        "executor",
+        "workers",
+        "scheduler",
+        "scheduler_file",
+        "chunk_size",
+        "resume",
+        "new_run_dir",
+        "keep_checkpoints",
+        "device",
+        "draws",
+        "quiet",
     ]
 
     @functools.wraps(command)
-    def packed(**kwargs):  # the command receives these options as one dict, `sweep`
-        sweep = {key: kwargs.pop(key) for key in _SWEEP_KEYS}
-        return command(sweep=sweep, **kwargs)
+    def packed(**kwargs):
+        return command(sweep={key: kwargs.pop(key) for key in names}, **kwargs)
 
-    for option in reversed(options):
+    for option in reversed(_SWEEP_OPTIONS):
         packed = option(packed)
     return packed
 
 
-#: The parameters `_sweep_options` adds, in its order.
-_SWEEP_KEYS = (
-    "executor",
-    "workers",
-    "scheduler",
-    "scheduler_file",
-    "chunk_size",
-    "resume",
-    "new_run_dir",
-    "keep_checkpoints",
-    "device",
-    "draws",
-    "force",
-    "quiet",
-)
-
-
 def _make_sweep_options(sweep: dict, run_dir):
     """Return the validated :class:`~hebbian.sweep.SweepOptions` of the `sweep` options."""
-    from hebbian._validation import check_choice
-    from hebbian.gpu.device import GPUUnavailableError
-    from hebbian.montecarlo.engine import DRAWS
+    from hebbian.device import GPUUnavailableError
     from hebbian.sweep import SweepOptions
 
     executor = "dask" if sweep["scheduler"] or sweep["scheduler_file"] else sweep["executor"]
     try:
-        _check_device(sweep["device"])
-        check_choice("--draws", sweep["draws"], DRAWS)
         return SweepOptions(
             executor=executor,
             workers=sweep["workers"],
@@ -483,45 +334,14 @@ def _make_sweep_options(sweep: dict, run_dir):
         raise _bad(str(exc)) from None
 
 
-def _run_one(cfg, *, quick, pairs, sweep, run_dir, out):
-    """Run one experiment with checkpoints in ``run_dir``; write ``out``."""
-    from pathlib import Path
-
-    from hebbian.checkpoint import RunDirectoryMismatch, remove_run_dir
-    from hebbian.experiments.run import run_experiment
-    from hebbian.io import write_netcdf
-
-    options = _make_sweep_options(sweep, run_dir)
-    if sweep["resume"] and not Path(options.run_dir).is_dir():
-        raise _bad(f"nothing to resume: run directory {str(options.run_dir)!r} does not exist")
-    try:
-        ds = run_experiment(
-            cfg, quick=quick, overrides=pairs, options=options, force=sweep["force"]
-        )
-    except (RunDirectoryMismatch, ValueError) as exc:
-        # RunDirectoryMismatch, or a parameter the grid points refuse (limits that only
-        # the engine knows); finished points stay checkpointed
-        raise _bad(str(exc)) from None
-    write_netcdf(ds, out)
-    if not sweep["quiet"]:
-        click.echo(f"{cfg.name}: {ds.attrs['sweep_summary']}", err=True)
-    if not sweep["keep_checkpoints"]:
-        remove_run_dir(ds.attrs["run_dir"])
-    return ds
+def _interrupted(run_dir) -> Interrupted:
+    return Interrupted(
+        f"aborted; the finished grid points are kept in {str(run_dir)!r}: "
+        f"run the same command again to resume"
+    )
 
 
-def _checked_output(out, default):
-    from hebbian.io import check_writable
-
-    path = default if out is None else out
-    try:
-        check_writable(path)
-    except ValueError as exc:
-        raise _bad(str(exc)) from None
-    return path
-
-
-@main.command()
+@main.command(short_help="Run an experiment and save its Dataset.")
 @click.argument("experiment")
 @click.option("--quick", is_flag=True, help="Use the [quick] sizes of the configuration.")
 @click.option(
@@ -531,31 +351,19 @@ def _checked_output(out, default):
     metavar="KEY=VALUE",
     help="Override a parameter (TOML syntax), e.g. --set n_samples=4.",
 )
+@click.option("--out", default=None, help="Result .nc file or folder (default: ./NAME.nc).")
+@click.option("--run-dir", default=None, help="Checkpoints (default: the result with .run).")
 @click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Result file (default: ./NAME.nc).",
-)
-@click.option(
-    "--run-dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Checkpoint directory (default: the result file with .run).",
+    "--force", is_flag=True, help="Run grids above the size limit; replace an existing result."
 )
 @_sweep_options
-def run(
-    experiment,
-    quick,
-    overrides,
-    out,
-    run_dir,
-    sweep,
-):
+def run(experiment, quick, overrides, out, run_dir, force, sweep):
     """Run an experiment (a name from `hebbian list` or a TOML file) and save the Dataset.
 
-    Finished grid points are checkpointed in the run directory as they complete; if the
-    run is interrupted, the same command resumes it and recomputes no finished point.
+    Prints the comparison with the published values and exits 1 if one is missed (as
+    `check` and `reproduce` do). Finished grid points are checkpointed in the run
+    directory as they complete; if the run is interrupted, the same command resumes it
+    and recomputes no finished point.
 
     \b
     Examples:
@@ -564,38 +372,47 @@ def run(
     """
     from pathlib import Path
 
+    from hebbian.checkpoint import RunDirectoryMismatch
     from hebbian.experiments.config import ConfigError, load_config, parse_override
+    from hebbian.experiments.reproduce import check_table, run_to_file
     from hebbian.experiments.run import check_result, prepare_run
 
     try:
         cfg = load_config(experiment)
         pairs = [parse_override(text) for text in overrides]
-        prepare_run(cfg, quick=quick, overrides=pairs, force=sweep["force"])  # validate first
+        prepare_run(cfg, quick=quick, overrides=pairs, force=force)  # validate first
     except ConfigError as exc:
         raise _bad(str(exc)) from None
-    path = _checked_output(out, f"{cfg.name}.nc")
-    run_dir = run_dir or str(Path(path).with_suffix(".run"))
-    ds = _run_one(cfg, quick=quick, pairs=pairs, sweep=sweep, run_dir=run_dir, out=path)
+    path = _output(out, default_name=f"{cfg.name}.nc", extensions=(".nc",), force=force)
+    run_dir = run_dir or str(path.with_suffix(".run"))
+    options = _make_sweep_options(sweep, run_dir)
+    if sweep["resume"] and not Path(options.run_dir).is_dir():
+        raise _bad(f"nothing to resume: run directory {str(options.run_dir)!r} does not exist")
+    try:
+        ds = run_to_file(
+            cfg,
+            out=path,
+            options=options,
+            quick=quick,
+            overrides=pairs,
+            force=force,
+            keep_checkpoints=sweep["keep_checkpoints"],
+        )
+    except KeyboardInterrupt:
+        raise _interrupted(options.run_dir) from None
+    except (RunDirectoryMismatch, ValueError) as exc:
+        # RunDirectoryMismatch, an unreachable cluster, or a parameter the grid points
+        # refuse (limits that only the engine knows); finished points stay checkpointed
+        raise _bad(str(exc)) from None
+    if not sweep["quiet"]:
+        click.echo(f"{cfg.name}: {ds.attrs['sweep_summary']}", err=True)
     click.echo(
         f"{cfg.name}: {ds.attrs['n_points']} points in {ds.attrs['wall_time_s']:.1f} s -> {path}"
     )
-    click.echo(_check_table(check_result(ds)))
-
-
-def _check_table(rows) -> str:
-    return _format_table(
-        ["quantity", "expected", "obtained", "tolerance", "status"],
-        [
-            (
-                r.quantity,
-                f"{r.expected:.6g}",
-                f"{r.obtained:.6g}",
-                f"{r.tolerance:.3g}",
-                "ok" if r.passed else "MISS",
-            )
-            for r in rows
-        ],
-    )
+    rows = check_result(ds)
+    click.echo(check_table(rows))
+    if not all(r.passed for r in rows):
+        sys.exit(1)
 
 
 def _open_result(path):
@@ -607,7 +424,7 @@ def _open_result(path):
         raise _bad(f"cannot read result file {path!r}: {exc}") from None
 
 
-@main.command()
+@main.command(short_help="Compare a result with its published values.")
 @click.argument("result", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 def check(result, as_json):
@@ -617,7 +434,8 @@ def check(result, as_json):
     Example:
       hebbian check amit1987_hopfield_capacity.nc
     """
-    from hebbian.experiments.config import ConfigError
+    from hebbian.experiments.errors import ConfigError
+    from hebbian.experiments.reproduce import check_table
     from hebbian.experiments.run import check_result
 
     ds = _open_result(result)
@@ -628,21 +446,17 @@ def check(result, as_json):
     if as_json:
         click.echo(json.dumps([{**vars(r), "passed": r.passed} for r in rows]))
     else:
-        click.echo(_check_table(rows))
+        click.echo(check_table(rows))
     if not all(r.passed for r in rows):
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Draw the figure of a result file.")
 @click.argument("result", type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Figure file (default: RESULT with .png).",
-)
-def plot(result, out):
-    """Draw the figure of a result file.
+@click.option("--out", default=None, help="Figure .png file or folder (default: RESULT.png).")
+@_FORCE
+def plot(result, out, force):
+    """Draw the figure of a result file (PNG).
 
     \b
     Example:
@@ -650,71 +464,32 @@ def plot(result, out):
     """
     from pathlib import Path
 
-    from hebbian.experiments.config import ConfigError
+    from hebbian.experiments.errors import ConfigError
+    from hebbian.experiments.reproduce import save_result_figure
 
-    path = _checked_output(out, str(Path(result).with_suffix(".png")))
+    default = Path(result).with_suffix(".png")
+    out = default if out is None else out
+    path = _output(out, default_name=default.name, extensions=(".png",), force=force)
     ds = _open_result(result)
     try:
-        _save_figure(ds, path)
+        save_result_figure(ds, path)
     except ConfigError as exc:
         raise _bad(str(exc)) from None
     click.echo(f"wrote {path}")
 
 
-def _save_figure(ds, path):
-    import os
-    import tempfile
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from hebbian.experiments.run import plot_result
-
-    ax = plot_result(ds)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".fig.", suffix=".png", dir=folder)
-    os.close(fd)
-    try:
-        ax.figure.savefig(tmp, dpi=110)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    finally:
-        plt.close(ax.figure)
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-@main.command()
+@main.command(short_help="Run every experiment: results, figures, summary.")
 @click.option("--quick", is_flag=True, help="Quick sizes (about a minute on 2 cores).")
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False),
-    default="results",
-    show_default=True,
-    help="Where the result files (and run directories) go.",
-)
-@click.option(
-    "--figures-dir",
-    type=click.Path(file_okay=False),
-    default="figures",
-    show_default=True,
-    help="Where the figures and summary.md go.",
-)
+@click.option("--results-dir", default="results", show_default=True, help="Result files.")
+@click.option("--figures-dir", default="figures", show_default=True, help="Figures, summary.md.")
+@click.option("--force", is_flag=True, help="Run grids above the size limit.")
 @_sweep_options
-def reproduce(
-    quick,
-    results_dir,
-    figures_dir,
-    sweep,
-):
+def reproduce(quick, results_dir, figures_dir, force, sweep):
     """Run every experiment, draw its figure and compare with the published values.
 
-    Writes RESULTS_DIR/NAME.nc, FIGURES_DIR/NAME.png and FIGURES_DIR/summary.md;
-    exits 1 if a published value is missed.
+    Writes RESULTS_DIR/NAME.nc, FIGURES_DIR/NAME.png and FIGURES_DIR/summary.md,
+    replacing earlier ones (each replaced file is named on stderr); exits 1 if a
+    published value is missed. An interrupted run resumes when run again.
 
     \b
     Example:
@@ -722,82 +497,62 @@ def reproduce(
     """
     import os
 
-    from hebbian.experiments.config import available_configs, load_config
-    from hebbian.experiments.run import check_result
+    from hebbian.experiments import reproduce as reproduction
+    from hebbian.experiments.reproduce import check_table
 
     for folder in (results_dir, figures_dir):
         try:
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             raise _bad(f"cannot create folder {folder!r}: {exc.strerror}") from None
-        _checked_output(None, os.path.join(folder, ".write-check"))
-    summary, missed = [], 0
-    for name in available_configs():
-        ds = _run_one(
-            load_config(name),
+        _output(folder, default_name="summary.md", extensions=(".md",), force=True)
+    existing = {os.path.join(d, f) for d in (results_dir, figures_dir) for f in os.listdir(d)}
+
+    def announce(name, paths):
+        if not sweep["quiet"]:
+            written = ", ".join(f"{p} (replaced)" if str(p) in existing else str(p) for p in paths)
+            click.echo(f"{name}: wrote {written}", err=True)
+
+    options = _make_sweep_options(sweep, None)
+    try:
+        names, rows = reproduction.reproduce(
             quick=quick,
-            pairs=[],
-            sweep=sweep,
-            run_dir=os.path.join(results_dir, f"{name}.run"),
-            out=os.path.join(results_dir, f"{name}.nc"),
+            results_dir=results_dir,
+            figures_dir=figures_dir,
+            options=options,
+            keep_checkpoints=sweep["keep_checkpoints"],
+            force=force,
+            on_result=announce,
         )
-        _save_figure(ds, os.path.join(figures_dir, f"{name}.png"))
-        rows = check_result(ds)
-        missed += sum(not r.passed for r in rows)
-        summary.extend((name, r) for r in rows)
-    table = _format_table(
-        ["experiment", "quantity", "expected", "obtained", "tolerance", "status"],
-        [
-            (
-                n,
-                r.quantity,
-                f"{r.expected:.6g}",
-                f"{r.obtained:.6g}",
-                f"{r.tolerance:.3g}",
-                "ok" if r.passed else "MISS",
-            )
-            for n, r in summary
-        ],
-    )
-    click.echo(table)
-    _write_summary(os.path.join(figures_dir, "summary.md"), summary, quick=quick)
+    except KeyboardInterrupt:
+        raise _interrupted(results_dir) from None
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    click.echo(check_table(rows, experiments=names))
+    missed = sum(not r.passed for r in rows)
     if missed:
         click.echo(f"{missed} published value(s) missed", err=True)
         sys.exit(1)
 
 
-def _write_summary(path, summary, *, quick):
-    import os
-
-    from hebbian._version import __version__
-
-    lines = [
-        f"# Reproduction summary ({'quick' if quick else 'full'} sizes, hebbian {__version__})",
-        "",
-        "| experiment | quantity | expected | obtained | tolerance | status | source |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for name, r in summary:
-        lines.append(
-            f"| {name} | {r.quantity} | {r.expected:.6g} | {r.obtained:.6g} | "
-            f"{r.tolerance:.3g} | {'ok' if r.passed else 'MISS'} | {r.source} |"
-        )
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, path)
-
-
-@main.group()
+@main.group(short_help="Replica-symmetric theory.")
 def solve():
     """Replica-symmetric theory from the command line."""
 
 
-def _floats(text: str, name: str) -> list[float]:
+def _finite_list(text: str, name: str) -> list[float]:
+    from hebbian._validation import check_real
+
     try:
-        return [float(x) for x in text.split(",") if x.strip()]
+        values = [float(x) for x in text.split(",") if x.strip()]
     except ValueError:
         raise _bad(f"{name} must be a comma-separated list of numbers, got {text!r}") from None
+    if not values:
+        raise _bad(f"{name} must list at least one number, got {text!r}")
+    try:
+        return [check_real(name, v, minimum=0.0) for v in values]
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
 
 
 def _json_number(x):
@@ -807,10 +562,11 @@ def _json_number(x):
     return None if math.isnan(x) else x
 
 
-@solve.command("hopfield")
+@solve.command("hopfield", short_help="RS branches of the Hopfield model at (alpha, T).")
 @click.option("--alpha", type=float, required=True, help="Load alpha >= 0.")
 @click.option("--temperature", type=float, required=True, help="Temperature T >= 0.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError)
 def solve_hopfield(alpha, temperature, as_json):
     """Every RS branch of the Hopfield model that exists at (alpha, T): m, q, r, f.
 
@@ -819,44 +575,28 @@ def solve_hopfield(alpha, temperature, as_json):
       hebbian solve hopfield --alpha 0.05 --temperature 0.3 --json
     """
     from hebbian._validation import check_real
+    from hebbian.theory import solve_hopfield as solve_branch
 
-    try:
-        check_real("--alpha", alpha, minimum=0.0)
-        check_real("--temperature", temperature, minimum=0.0)
-    except ValueError as exc:
-        raise _bad(str(exc)) from None
-    from hebbian.theory.hopfield import solve_rs
-
+    check_real("--alpha", alpha, minimum=0.0)
+    check_real("--temperature", temperature, minimum=0.0)
     branches = []
     for branch in ("retrieval", "spin_glass", "paramagnet"):
-        sol = solve_rs(alpha, temperature, branch=branch)
+        sol = solve_branch(alpha, temperature, branch=branch)
         if bool(sol.converged):
-            branches.append(
-                {
-                    "branch": branch,
-                    "m": float(sol.m),
-                    "q": float(sol.q),
-                    "r": float(sol.r),
-                    "f": float(sol.f),
-                    "converged": True,
-                }
-            )
+            values = {key: float(getattr(sol, key)) for key in ("m", "q", "r", "f")}
+            branches.append({"branch": branch, **values, "converged": True})
     if as_json:
         click.echo(json.dumps({"alpha": alpha, "temperature": temperature, "branches": branches}))
         return
     click.echo(f"Hopfield RS solutions at alpha = {alpha:g}, T = {temperature:g}")
-    click.echo(
-        _format_table(
-            ["branch", "m", "q", "r", "f"],
-            [
-                (b["branch"], f"{b['m']:.6f}", f"{b['q']:.6f}", f"{b['r']:.6f}", f"{b['f']:.6f}")
-                for b in branches
-            ],
+    click.echo(f"{'branch':<12}{'m':>10}{'q':>10}{'r':>10}{'f':>11}")
+    for b in branches:
+        click.echo(
+            f"{b['branch']:<12}{b['m']:>10.6f}{b['q']:>10.6f}{b['r']:>10.6f}{b['f']:>11.6f}"
         )
-    )
 
 
-@solve.command("hopfield-lines")
+@solve.command("hopfield-lines", short_help="AGS lines T_g, T_M, T_c, T_AT on loads.")
 @click.option(
     "--alphas", default="0.01,0.02,0.05,0.1,0.13", show_default=True, help="Comma-separated loads."
 )
@@ -868,14 +608,12 @@ def solve_hopfield_lines(alphas, as_json):
     Example:
       hebbian solve hopfield-lines --alphas 0.01,0.05,0.1 --json
     """
-    values = _floats(alphas, "--alphas")
-    if not values or min(values) < 0:
-        raise _bad(f"--alphas must be numbers >= 0, got {alphas!r}")
-    from hebbian.theory.hopfield import phase_lines
-
-    lines = phase_lines(values)
+    values = _finite_list(alphas, "--alphas")
     import numpy as np
 
+    from hebbian.theory import phase_lines
+
+    lines = phase_lines(values)
     data = {
         "alpha": values,
         "T_g": [_json_number(x) for x in np.atleast_1d(lines.freezing)],
@@ -886,18 +624,10 @@ def solve_hopfield_lines(alphas, as_json):
     if as_json:
         click.echo(json.dumps(data))
         return
-    fmt = lambda x: "-" if x is None else f"{x:.5f}"  # noqa: E731
-    click.echo(
-        _format_table(
-            ["alpha", "T_g", "T_M", "T_c", "T_AT"],
-            [
-                (f"{a:g}", fmt(g), fmt(m), fmt(c), fmt(t))
-                for a, g, m, c, t in zip(
-                    data["alpha"], data["T_g"], data["T_M"], data["T_c"], data["T_AT"]
-                )
-            ],
-        )
-    )
+    click.echo(f"{'alpha':<10}{'T_g':>10}{'T_M':>10}{'T_c':>10}{'T_AT':>10}")
+    for row in zip(*data.values()):
+        cells = ["-" if x is None else f"{x:.5f}" for x in row[1:]]
+        click.echo(f"{row[0]:<10g}" + "".join(f"{c:>10}" for c in cells))
 
 
 if __name__ == "__main__":  # pragma: no cover

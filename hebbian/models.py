@@ -18,6 +18,8 @@ the exact enumeration read its arrays; nothing here depends on Numba or CuPy.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +27,99 @@ import numpy as np
 from hebbian._validation import check_int
 
 __all__ = ["CouplingModel", "HebbianModel", "padded_memory_count"]
+
+#: Side of the square tiles in which the memories are transposed to the site-major
+#: block: 512 x 512 int8 (256 KiB) stays in cache, where NumPy's element-wise strided
+#: copy of the whole (K, N) array runs about ten times slower at K N = 5e8.
+_TILE = 512
+
+#: Entries per slice of the checks of non-integer arrays (bounds their temporaries).
+_CHECK_SLICE = 1 << 20
+
+#: Arrays with fewer entries are set up in the calling thread only.
+_PARALLEL_ENTRIES = 1 << 22
+
+
+def _workers() -> int:
+    """Threads for the set-up of large arrays: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _split(n: int, parts: int, step: int = 1) -> list[tuple[int, int]]:
+    """At most ``parts`` consecutive ranges covering ``0 .. n``, bounds multiples of ``step``."""
+    steps = -(-n // step)
+    per = -(-steps // max(parts, 1)) * step
+    return [(lo, min(lo + per, n)) for lo in range(0, n, per)]
+
+
+def _in_threads(task, ranges) -> list:
+    """Return ``[task(lo, hi) for lo, hi in ranges]``, one thread per range.
+
+    The tasks are NumPy copies and reductions of large blocks, which release the GIL.
+    """
+    if len(ranges) < 2:
+        return [task(lo, hi) for lo, hi in ranges]
+    with ThreadPoolExecutor(len(ranges)) as pool:
+        futures = [pool.submit(task, lo, hi) for lo, hi in ranges]
+        return [f.result() for f in futures]
+
+
+def _all_ternary(values: np.ndarray) -> bool:
+    """Whether every entry of ``values`` is -1, 0 or +1 (what ``numpy.isin`` tested).
+
+    An integer (or boolean) array needs its minimum and maximum only, no temporary;
+    floating and complex arrays are compared in buffered slices of
+    :data:`_CHECK_SLICE` entries; other kinds go through ``numpy.isin``.
+    """
+    arr = np.asarray(values)
+    if arr.size == 0 or arr.dtype.kind == "b":
+        return True
+    if arr.dtype.kind in "iu":
+        return bool(arr.min() >= -1 and arr.max() <= 1)
+    if arr.dtype.kind not in "fc":
+        return bool(np.all(np.isin(arr, (-1, 0, 1))))
+    flags = ["external_loop", "buffered", "zerosize_ok"]
+    for x in np.nditer(arr, flags=flags, order="K", buffersize=_CHECK_SLICE):
+        if not np.all((x == 0) | (x == 1) | (x == -1)):
+            return False
+    return True
+
+
+def _site_major_block(xi: np.ndarray, k_pad: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the site-major block of ``xi`` (K, N) int8 and its non-blank counts.
+
+    Returns ``(block, per_memory, per_site)``: ``block`` (N, k_pad) int8 with
+    ``block[:, :K] = xi.T`` and zero padding, ``per_memory`` (K,) and ``per_site`` (N,)
+    int64 counts of non-zero entries. The transposition runs in cache-sized tiles, split
+    over sites between threads; the counts are free when no entry is zero (one pass of
+    ``count_nonzero``) and are gathered tile by tile otherwise. No temporary is larger
+    than a tile.
+    """
+    K, N = xi.shape
+    block = np.zeros((N, k_pad), dtype=np.int8)
+    binary = np.count_nonzero(xi) == K * N
+    per_site = np.full(N, K, dtype=np.int64) if binary else np.zeros(N, dtype=np.int64)
+
+    def transpose(lo: int, hi: int) -> np.ndarray:
+        per_memory = np.zeros(K, dtype=np.int64)
+        for b in range(lo, hi, _TILE):
+            b1 = min(b + _TILE, hi)
+            for a in range(0, K, _TILE):
+                a1 = min(a + _TILE, K)
+                tile = xi[a:a1, b:b1]
+                block[b:b1, a:a1] = tile.T
+                if not binary:
+                    per_memory[a:a1] += np.count_nonzero(tile, axis=1)
+                    per_site[b:b1] += np.count_nonzero(tile, axis=0)
+        return per_memory
+
+    threads = _workers() if K * N >= _PARALLEL_ENTRIES else 1
+    parts = _in_threads(transpose, _split(N, threads, _TILE))
+    per_memory = np.full(K, N, dtype=np.int64) if binary else np.sum(parts, axis=0)
+    return block, per_memory, per_site
 
 
 def padded_memory_count(n_memories: int) -> int:
@@ -49,7 +144,9 @@ class HebbianModel:
         Kept once, as ``int8``, in a site-major block whose memory axis is padded with
         zeros (:func:`padded_memory_count`; :attr:`site_major` is that block, read by
         the engines without a copy); ``model.memories`` is a read-only view of its
-        first ``K`` rows.
+        first ``K`` rows. Checking and storing ``int8`` memories makes no temporary
+        larger than a few hundred KiB: the model costs ``N K_pad`` bytes plus its
+        counts, next to the caller's ``K N``.
     p : int, optional
         Interaction order ``p >= 2`` (2: Hopfield).
     weights : (K,) array, optional
@@ -63,8 +160,9 @@ class HebbianModel:
     zero-diagonal Hopfield energy of Amit, Gutfreund and Sompolinsky, Ann. Phys. 173, 30
     (1987), :math:`E/N = -\\frac12\\sum_k m_k^2 + \\frac{\\alpha}{2}`. For p >= 3 it is
     Gardner's P-spin model (J. Phys. A 20, 3453 (1987)) with the load
-    :math:`K = \\alpha N^{p-1}` (:attr:`alpha`); THEORY.md's normalization
-    :math:`-(N/p!)\\sum_k m_k^p` corresponds to ``weights = 1/(p-1)!``.
+    :math:`K = \\alpha N^{p-1}` (:attr:`alpha`); Gardner's normalization
+    :math:`-(N/p!)\\sum_k m_k^p` corresponds to ``weights = 1/(p-1)!``
+    (``docs/conventions.md``).
 
     Examples
     --------
@@ -78,6 +176,7 @@ class HebbianModel:
     p: int = 2
     weights: np.ndarray | None = None
     _nnz: np.ndarray = field(init=False, repr=False)
+    _site_nnz: np.ndarray = field(init=False, repr=False)
     _site_major: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -87,12 +186,12 @@ class HebbianModel:
                 f"memories must be a (K, N) array with K >= 1 memories and N >= 2 neurons, "
                 f"got shape {xi.shape}"
             )
-        if not np.all(np.isin(xi, (-1, 0, 1))):
+        if not _all_ternary(xi):
             raise ValueError("memories entries must be in {-1, 0, +1}")
         K, N = xi.shape
-        k_pad = padded_memory_count(K)
-        site_major = np.zeros((N, k_pad), dtype=np.int8)
-        site_major[:, :K] = xi.T
+        site_major, nnz, site_nnz = _site_major_block(
+            xi.astype(np.int8, copy=False), padded_memory_count(K)
+        )
         site_major.flags.writeable = False
         xi = site_major[:, :K].T
         p = check_int("p", self.p, minimum=2)
@@ -106,11 +205,11 @@ class HebbianModel:
                 raise ValueError("weights must be finite")
             w = w.copy()
         w.flags.writeable = False
-        nnz = np.count_nonzero(xi, axis=1).astype(np.int64)
         object.__setattr__(self, "memories", xi)
         object.__setattr__(self, "p", p)
         object.__setattr__(self, "weights", w)
         object.__setattr__(self, "_nnz", nnz)
+        object.__setattr__(self, "_site_nnz", site_nnz)
         object.__setattr__(self, "_site_major", site_major)
 
     @property
@@ -139,6 +238,11 @@ class HebbianModel:
         return self._nnz
 
     @property
+    def site_counts(self) -> np.ndarray:
+        """Non-blank entries at each site, :math:`\\sum_k \\xi_{ki}^2` (N,) int64."""
+        return self._site_nnz
+
+    @property
     def uniform_weight(self) -> float | None:
         """The common weight when all weights are equal, else ``None``."""
         w = self.weights
@@ -152,7 +256,7 @@ class HebbianModel:
             "n_memories": self.n_memories,
             "p": self.p,
             "alpha": self.alpha,
-            "diluted": int(np.any(self.memories == 0)),
+            "diluted": int(bool(np.any(self._nnz < self.n_neurons))),
             "uniform_weight": "none" if self.uniform_weight is None else self.uniform_weight,
         }
 
@@ -199,7 +303,7 @@ class CouplingModel:
         object.__setattr__(self, "couplings", J)
         if self.memories is not None:
             xi = np.asarray(self.memories)
-            if xi.ndim != 2 or xi.shape[1] != J.shape[0] or not np.all(np.isin(xi, (-1, 0, 1))):
+            if xi.ndim != 2 or xi.shape[1] != J.shape[0] or not _all_ternary(xi):
                 raise ValueError(
                     f"memories must be a (K, {J.shape[0]}) array of {{-1, 0, +1}}, "
                     f"got shape {xi.shape}"

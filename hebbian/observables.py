@@ -25,8 +25,8 @@ Hopfield energy :math:`-\\frac{1}{2N}\\sum_{i\\ne j}\\sum_k \\xi_{ki}\\xi_{kj}
 Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987)); with binary patterns the constant is
 :math:`\\alpha/2` per spin. For p >= 3 the distinct-index sum is the P-spin Hopfield
 Hamiltonian of Gardner, J. Phys. A 20, 3453 (1987) with a prefactor :math:`(p-1)!`
-larger than THEORY.md's :math:`-(N/p!)\\sum_k m_k^p`: weights :math:`w_k = 1/(p-1)!`
-reproduce that normalization exactly.
+larger than Gardner's :math:`-(N/p!)\\sum_k m_k^p`: weights :math:`w_k = 1/(p-1)!`
+reproduce that normalization exactly (``docs/conventions.md``).
 
 Because the energy is multilinear in the spins, the local field on site ``i``,
 :math:`E = E_{\\setminus i} - \\sigma_i h_i`, is

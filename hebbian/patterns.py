@@ -3,6 +3,14 @@
 Every function returns ``int8`` arrays, draws from its own ``seed`` (an int, a NumPy
 ``Generator`` or ``None``) and nothing else, and has no side effects.
 
+Each entry is decided by one ``Generator.random()`` double, drawn in the row-major order
+of the result: the arrays, and the state the generator is left in, are those of a single
+``rng.random(shape)`` call. The doubles are drawn in slices of :data:`_SLICE`, turned
+into ``int8`` at once (no temporary as large as the result); with a PCG64 or PCG64DXSM
+generator, the slices are shared between threads, each starting from a copy of the
+generator advanced (``advance``) to its first draw, and the generator is then advanced
+past all of them.
+
 Ensembles
 ---------
 * :func:`random_patterns` -- i.i.d. :math:`\\xi \\in \\{-1,+1\\}` with mean ``bias``
@@ -19,11 +27,78 @@ Ensembles
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from hebbian._validation import as_generator, check_int, check_real
+from hebbian.models import _all_ternary, _in_threads, _split, _workers
 
 __all__ = ["cue", "diluted_patterns", "noisy_examples", "random_patterns"]
+
+#: Doubles per slice of the draws (1 MiB, kept in cache while it becomes int8).
+_SLICE = 1 << 17
+
+#: Bit generators whose ``random()`` takes exactly one step per double and which can
+#: ``advance`` by any number of steps: their draws can be split between threads.
+_SPLITTABLE = (np.random.PCG64, np.random.PCG64DXSM)
+
+
+def _fill_from_uniforms(
+    rng: np.random.Generator, out: np.ndarray, convert: Callable[[np.ndarray, np.ndarray], None]
+) -> None:
+    """Fill ``out`` (C-contiguous) as ``convert(rng.random(out.shape), out)`` would.
+
+    ``convert(u, o)`` writes into the 1-d slice ``o`` of ``out`` the values decided by
+    the doubles ``u`` of the same positions. The doubles are drawn in slices of
+    :data:`_SLICE` (in threads when the bit generator allows: module docstring), so that
+    the entries and the final state of ``rng`` are those of one ``rng.random`` call.
+    """
+    flat = out.reshape(-1)
+    total = flat.size
+    bitgen = rng.bit_generator
+    # at least 16 slices a thread: the threads' buffers (9 bytes per double of a slice)
+    # stay below 0.6 byte per entry of the result
+    threads = min(_workers(), total // (16 * _SLICE))
+    if threads < 2 or type(bitgen) not in _SPLITTABLE:
+        _fill_slices(rng, flat, 0, total, convert)
+        return
+
+    def fill(lo: int, hi: int) -> None:
+        part = type(bitgen)()
+        part.state = state
+        part.advance(lo)
+        _fill_slices(np.random.Generator(part), flat, lo, hi, convert)
+
+    with bitgen.lock:  # as rng.random holds it: no other draw in between
+        state = bitgen.state
+        _in_threads(fill, _split(total, threads, _SLICE))
+        end = type(bitgen)()
+        end.state = state
+        end.advance(total)
+        after = end.state
+        # random() leaves the buffered half of a 64-bit draw alone; advance() clears it
+        after["has_uint32"], after["uinteger"] = state["has_uint32"], state["uinteger"]
+        bitgen.state = after
+
+
+def _fill_slices(rng, flat, lo, hi, convert) -> None:
+    u = np.empty(min(_SLICE, hi - lo))
+    for a in range(lo, hi, _SLICE):
+        b = min(a + _SLICE, hi)
+        rng.random(out=u[: b - a])
+        convert(u[: b - a], flat[a:b])
+
+
+def _signs_below(threshold: float) -> Callable[[np.ndarray, np.ndarray], None]:
+    """``convert`` giving ``+1`` where ``u < threshold`` and ``-1`` elsewhere."""
+
+    def convert(u: np.ndarray, o: np.ndarray) -> None:
+        np.less(u, threshold, out=o.view(np.bool_))
+        o += o
+        o -= 1
+
+    return convert
 
 
 def random_patterns(
@@ -55,8 +130,9 @@ def random_patterns(
         "bias", bias, minimum=-1.0, maximum=1.0, include_minimum=False, include_maximum=False
     )
     rng = as_generator(seed)
-    plus = rng.random((K, N)) < 0.5 * (1.0 + a)
-    return np.where(plus, 1, -1).astype(np.int8)
+    out = np.empty((K, N), dtype=np.int8)
+    _fill_from_uniforms(rng, out, _signs_below(0.5 * (1.0 + a)))
+    return out
 
 
 def diluted_patterns(
@@ -86,9 +162,14 @@ def diluted_patterns(
     N = check_int("n_neurons", n_neurons, minimum=1)
     d = check_real("dilution", dilution, minimum=0.0, maximum=1.0, include_maximum=False)
     rng = as_generator(seed)
-    u = rng.random((K, N))
-    out = np.where(u < 0.5 * (1.0 - d), 1, -1).astype(np.int8)
-    out[u >= 1.0 - d] = 0
+    signs, keep = _signs_below(0.5 * (1.0 - d)), 1.0 - d
+
+    def convert(u: np.ndarray, o: np.ndarray) -> None:
+        signs(u, o)
+        o *= u < keep  # blank where u >= 1 - d
+
+    out = np.empty((K, N), dtype=np.int8)
+    _fill_from_uniforms(rng, out, convert)
     return out
 
 
@@ -123,8 +204,10 @@ def noisy_examples(
     r = check_real("quality", quality, minimum=0.0, maximum=1.0)
     M = check_int("n_examples", n_examples, minimum=1)
     rng = as_generator(seed)
-    chi = np.where(rng.random((xi.shape[0], M, xi.shape[1])) < 0.5 * (1.0 + r), 1, -1)
-    return (xi[:, None, :] * chi).astype(np.int8)
+    out = np.empty((xi.shape[0], M, xi.shape[1]), dtype=np.int8)
+    _fill_from_uniforms(rng, out, _signs_below(0.5 * (1.0 + r)))  # chi
+    out *= xi[:, None, :]
+    return out
 
 
 def cue(
@@ -177,6 +260,6 @@ def _as_pattern_array(name: str, value: np.ndarray) -> np.ndarray:
     arr = np.asarray(value)
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 2-d array (K, N), got shape {arr.shape}")
-    if not np.all(np.isin(arr, (-1, 0, 1))):
+    if not _all_ternary(arr):
         raise ValueError(f"{name} entries must be in {{-1, 0, +1}}")
     return arr.astype(np.int8, copy=False)

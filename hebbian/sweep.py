@@ -30,11 +30,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 __all__ = [
     "EXECUTORS",
+    "PointRunner",
     "SweepOptions",
     "SweepReport",
     "point_generator",
@@ -73,7 +75,7 @@ class SweepOptions:
     progress : bool
         Progress bar on stderr (only when stderr is a terminal).
     device : {"cpu", "gpu", "auto"}
-        Where each point runs its chains (:mod:`hebbian.gpu.device`); the experiments
+        Where each point runs its chains (:mod:`hebbian.device`); the experiments
         visit sites in an order shared by a point's chains, so that the GPU engine,
         designed to give the CPU's chains from the same draws, gives the same result.
     draws : {"host", "device"}
@@ -98,18 +100,18 @@ class SweepOptions:
         from hebbian._validation import check_choice, check_int
 
         check_choice("executor", self.executor, EXECUTORS)
-        from hebbian.gpu.device import DEVICES, require_cupy
-        from hebbian.montecarlo.engine import DRAWS
+        from hebbian.device import DEVICES, require_cupy
+        from hebbian.montecarlo.options import DRAWS
 
         check_choice("device", self.device, DEVICES)
         check_choice("draws", self.draws, DRAWS)
+        if self.device == "gpu" and self.executor != "dask":
+            require_cupy()  # fail now, in one line, not in every worker
         if self.draws == "device" and self.device != "gpu":
             raise ValueError(
                 f"--draws device needs --device gpu (the uniforms are drawn on the GPU), "
                 f"got --device {self.device}"
             )
-        if self.device == "gpu" and self.executor != "dask":
-            require_cupy()  # fail now, in one line, not in every worker
         if self.workers is not None:
             check_int("workers", self.workers, minimum=1)
         if self.chunk_size is not None:
@@ -181,8 +183,19 @@ class SweepReport:
         )
 
 
+class PointRunner(Protocol):
+    """What a sweep runs: an object that runs a chunk of grid points.
+
+    :class:`~hebbian.experiments.base.ExperimentKind` is one. It must pickle (by
+    reference to its class), since worker processes and Dask workers receive it.
+    """
+
+    def run_batch(self, params: dict, points: list[dict], rngs: list, **engine) -> list:
+        """Run ``points`` with their generators ``rngs``; return one result each."""
+
+
 def run_chunk(
-    kind_name: str,
+    runner: PointRunner,
     params: dict,
     seed: int,
     chunk: list[tuple[int, dict]],
@@ -194,16 +207,13 @@ def run_chunk(
     A module-level function of plain arguments, so that worker processes and Dask
     workers can run it. With ``single_thread`` the Numba kernels of this task run on one
     thread (workers are the parallelism; nested thread pools would oversubscribe).
-    The chunk's points run through :meth:`ExperimentKind.run_batch`, which batches
-    their chains on a GPU; ``engine`` holds its options (:meth:`SweepOptions.engine_options`).
+    The chunk's points run through ``runner.run_batch``, which batches their chains on a
+    GPU; ``engine`` holds its options (:meth:`SweepOptions.engine_options`).
     """
-    from hebbian.experiments.registry import get_kind
-
     if single_thread:
         _single_thread_worker()
-    kind = get_kind(kind_name)
     indices = [i for i, _ in chunk]
-    results = kind.run_batch(
+    results = runner.run_batch(
         params,
         [point for _, point in chunk],
         [point_generator(seed, i) for i in indices],
@@ -226,7 +236,7 @@ def _chunks(indexed: list, size: int) -> list[list]:
 
 
 def run_points(
-    kind_name: str,
+    runner: PointRunner,
     params: dict,
     points: Sequence[dict],
     *,
@@ -235,12 +245,12 @@ def run_points(
     fingerprint: dict | None = None,
     description: str = "points",
 ) -> tuple[list[dict], SweepReport]:
-    """Run every grid point of an experiment kind; return the results in grid order.
+    """Run every grid point with ``runner``; return the results in grid order.
 
     Parameters
     ----------
-    kind_name : str
-        Registered experiment kind.
+    runner : PointRunner
+        What runs a chunk of points (an experiment kind).
     params : dict
         Validated parameters.
     points : sequence of dict
@@ -260,86 +270,92 @@ def run_points(
     """
     options.validate()
     start = time.perf_counter()
-    done: dict[int, dict] = {}
-    discarded = 0
-    store = None
-    run_dir = options.run_dir
-    if run_dir is not None:
-        from hebbian.checkpoint import CheckpointStore, RunDirectoryMismatch, fingerprint_hash
-
-        if fingerprint is None:
-            raise ValueError("a run directory needs the fingerprint of the run")
-        try:
-            store = CheckpointStore(run_dir, fingerprint=fingerprint)
-        except RunDirectoryMismatch:
-            if not options.new_run_dir:
-                raise
-            run_dir = f"{run_dir}.{fingerprint_hash(fingerprint)[:12]}"
-            store = CheckpointStore(run_dir, fingerprint=fingerprint)
-        store.acquire()
-        done, discarded = store.load()
-        done = {i: r for i, r in done.items() if i < len(points)}
-    todo = [(i, p) for i, p in enumerate(points) if i not in done]
-    n_resumed = len(done)
-    workers = 1 if options.executor == "serial" else options.n_workers()
-
-    def chunks_for(n_workers: int) -> list[list]:
-        size = options.chunk_size or max(1, math.ceil(len(todo) / (8 * n_workers)))
-        return _chunks(todo, size)
-
-    from tqdm import tqdm
-
-    bar = tqdm(
-        total=len(points),
-        initial=n_resumed,
-        desc=description,
-        unit="pt",
-        file=sys.stderr,
-        disable=(not options.progress) or None,
-        leave=False,
-        delay=0.5,
-    )
-
-    def finished(items):
-        if store is not None:
-            store.save(items)
-        for i, result in items:
-            done[i] = result
-        bar.update(len(items))
-
+    # an unreachable cluster fails here, in one line, before anything is written
+    client = _connect_dask(options) if options.executor == "dask" else None
     try:
-        if options.executor == "serial":
-            for chunk in chunks_for(1):
-                finished(
-                    run_chunk(kind_name, params, seed, chunk, engine=options.engine_options())
+        done: dict[int, dict] = {}
+        discarded = 0
+        store = None
+        run_dir = options.run_dir
+        if run_dir is not None:
+            from hebbian.checkpoint import CheckpointStore, RunDirectoryMismatch, fingerprint_hash
+
+            if fingerprint is None:
+                raise ValueError("a run directory needs the fingerprint of the run")
+            try:
+                store = CheckpointStore(run_dir, fingerprint=fingerprint)
+            except RunDirectoryMismatch:
+                if not options.new_run_dir:
+                    raise
+                run_dir = f"{run_dir}.{fingerprint_hash(fingerprint)[:12]}"
+                store = CheckpointStore(run_dir, fingerprint=fingerprint)
+            store.acquire()
+            done, discarded = store.load()
+            done = {i: r for i, r in done.items() if i < len(points)}
+        todo = [(i, p) for i, p in enumerate(points) if i not in done]
+        n_resumed = len(done)
+        workers = 1 if options.executor == "serial" else options.n_workers()
+
+        def chunks_for(n_workers: int) -> list[list]:
+            size = options.chunk_size or max(1, math.ceil(len(todo) / (8 * n_workers)))
+            return _chunks(todo, size)
+
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=len(points),
+            initial=n_resumed,
+            desc=description,
+            unit="pt",
+            file=sys.stderr,
+            disable=(not options.progress) or None,
+            leave=False,
+            delay=0.5,
+        )
+
+        def finished(items):
+            if store is not None:
+                store.save(items)
+            for i, result in items:
+                done[i] = result
+            bar.update(len(items))
+
+        try:
+            if options.executor == "serial":
+                for chunk in chunks_for(1):
+                    finished(
+                        run_chunk(runner, params, seed, chunk, engine=options.engine_options())
+                    )
+            elif options.executor == "processes":
+                _run_processes(
+                    chunks_for(workers),
+                    runner,
+                    params,
+                    seed,
+                    workers,
+                    options.engine_options(),
+                    finished,
                 )
-        elif options.executor == "processes":
-            _run_processes(
-                chunks_for(workers),
-                kind_name,
-                params,
-                seed,
-                workers,
-                options.engine_options(),
-                finished,
-            )
-        else:
-            workers = _run_dask(chunks_for, kind_name, params, seed, options, finished)
+            else:
+                workers = _run_dask(client, chunks_for, runner, params, seed, options, finished)
+        finally:
+            bar.close()
+            if store is not None:
+                store.release()
+        report = SweepReport(
+            n_points=len(points),
+            n_computed=len(todo),
+            n_resumed=n_resumed,
+            n_discarded_chunks=discarded,
+            wall_time=time.perf_counter() - start,
+            executor=options.executor,
+            workers=workers,
+            run_dir=None if run_dir is None else str(run_dir),
+        )
+        return [done[i] for i in range(len(points))], report
     finally:
-        bar.close()
-        if store is not None:
-            store.release()
-    report = SweepReport(
-        n_points=len(points),
-        n_computed=len(todo),
-        n_resumed=n_resumed,
-        n_discarded_chunks=discarded,
-        wall_time=time.perf_counter() - start,
-        executor=options.executor,
-        workers=workers,
-        run_dir=None if run_dir is None else str(run_dir),
-    )
-    return [done[i] for i in range(len(points))], report
+        if client is not None:
+            client.close()
 
 
 _POOL: dict = {}
@@ -349,8 +365,15 @@ def _process_pool(workers: int):
     """Return a pool of ``workers`` local processes, kept for later sweeps.
 
     Workers fork from a clean forkserver (no threads, so no OpenMP fork hazards) that
-    has imported the engine and xarray once; a kept pool also keeps its loaded kernels,
-    so that a second sweep starts at once. The pool is shut down at exit.
+    has imported NumPy, Numba and xarray once; a kept pool also keeps its loaded
+    kernels, so that a second sweep starts at once. The pool is shut down at exit.
+
+    The forkserver preloads third-party modules only, never ``hebbian``: CPython
+    (3.11, 3.12) imports the preloaded modules before it applies the parent's
+    ``sys.path``, with the current folder first on its path, so a folder named
+    ``hebbian`` there (a clone, say) would be imported as an empty namespace package
+    in place of the installed one. The workers import ``hebbian`` after their path is
+    set.
     """
     import atexit
     import multiprocessing
@@ -359,9 +382,7 @@ def _process_pool(workers: int):
     pool = _POOL.get(workers)
     if pool is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(
-            ["xarray", "hebbian.experiments.kinds", "hebbian.montecarlo.numba_kernels"]
-        )
+        context.set_forkserver_preload(["numpy", "numba", "xarray"])
         pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_single_thread_worker
         )
@@ -370,13 +391,13 @@ def _process_pool(workers: int):
     return pool
 
 
-def _run_processes(chunks, kind_name, params, seed, workers, engine, finished):
+def _run_processes(chunks, runner, params, seed, workers, engine, finished):
     from concurrent.futures import BrokenExecutor, as_completed
 
     if not chunks:
         return
     pool = _process_pool(workers)
-    futures = [pool.submit(run_chunk, kind_name, params, seed, c, False, engine) for c in chunks]
+    futures = [pool.submit(run_chunk, runner, params, seed, c, False, engine) for c in chunks]
     try:
         for future in as_completed(futures):
             finished(future.result())
@@ -390,42 +411,53 @@ def _run_processes(chunks, kind_name, params, seed, workers, engine, finished):
         raise
 
 
-def _run_dask(chunks_for, kind_name, params, seed, options, finished) -> int:
-    """Run the chunks on a Dask cluster; chunks are sized from the cluster's workers."""
+#: How long to wait for a Dask scheduler before giving up.
+DASK_CONNECT_TIMEOUT = "10s"
+
+
+def _connect_dask(options: SweepOptions):
+    """Connect to the cluster of ``options``; ValueError in one line when unreachable."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:  # pragma: no cover - depends on the installation
         raise ValueError(
             "the dask executor needs dask.distributed: pip install 'hebbian[dask]'"
         ) from None
-    if options.scheduler_file is not None:
-        client = Client(scheduler_file=options.scheduler_file, timeout="20s")
-    else:
-        client = Client(options.scheduler, timeout="20s")
+    where = options.scheduler or f"the scheduler file {options.scheduler_file!r}"
     try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        chunks = chunks_for(workers)
-        futures = [
-            client.submit(
-                run_chunk,
-                kind_name,
-                params,
-                seed,
-                c,
-                True,
-                options.engine_options(),
-                pure=False,
-                retries=3,
-            )
-            for c in chunks
-        ]
-        try:
-            for future in as_completed(futures):
-                finished(future.result())
-                future.release()
-        except BaseException:
-            client.cancel(futures)
-            raise
-    finally:
-        client.close()
+        if options.scheduler_file is not None:
+            return Client(scheduler_file=options.scheduler_file, timeout=DASK_CONNECT_TIMEOUT)
+        return Client(options.scheduler, timeout=DASK_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise ValueError(f"cannot reach the Dask scheduler at {where}: {reason}") from None
+
+
+def _run_dask(client, chunks_for, runner, params, seed, options, finished) -> int:
+    """Run the chunks on a Dask cluster; chunks are sized from the cluster's workers."""
+    from distributed import as_completed
+
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    chunks = chunks_for(workers)
+    futures = [
+        client.submit(
+            run_chunk,
+            runner,
+            params,
+            seed,
+            c,
+            True,
+            options.engine_options(),
+            pure=False,
+            retries=3,
+        )
+        for c in chunks
+    ]
+    try:
+        for future in as_completed(futures):
+            finished(future.result())
+            future.release()
+    except BaseException:
+        client.cancel(futures)
+        raise
     return workers

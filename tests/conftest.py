@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hebbian.gpu.device import gpu_unavailable_reason
+from hebbian.device import gpu_unavailable_reason
 
 
 def pytest_collection_modifyitems(config, items):

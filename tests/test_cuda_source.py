@@ -2,7 +2,7 @@
 
 CI has no GPU, but the kernel is plain C with CUDA qualifiers: compiled with the host's
 C++ compiler (the qualifiers defined away, one chain per call of the kernel body) and
-dropped into :func:`hebbian.gpu.blocked.fused_block_step` in place of the CUDA launch,
+dropped into :func:`hebbian.montecarlo.blocked.fused_block_step` in place of the CUDA launch,
 it must give the Numba engine's spins, sums and flips exactly. This checks the
 kernel's indexing, flip list, self-interaction and update rule, and the glue around it;
 what it cannot check (CUDA's ``exp``, the launch, cuBLAS) is left to the ``gpu`` tests.
@@ -17,9 +17,8 @@ import numpy as np
 import pytest
 from _cases import hebbian_case
 
-from hebbian.gpu import blocked
 from hebbian.gpu.cuda_source import BLOCK_PASS_P2
-from hebbian.montecarlo import numba_kernels
+from hebbian.montecarlo import blocked, numba_kernels
 from hebbian.montecarlo.arrays import initial_sums, prepare
 from hebbian.montecarlo.draws import draw_sweep, random_spins
 from hebbian.montecarlo.dynamics import HEAT_BATH, METROPOLIS, ZERO_TEMPERATURE

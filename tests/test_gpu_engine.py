@@ -1,6 +1,6 @@
 """The blocked GPU scheme gives the CPU engine's chains, spin for spin.
 
-Backend ``"blocked"`` is the scheme of :mod:`hebbian.gpu.blocked` on NumPy: it runs
+Backend ``"blocked"`` is the scheme of :mod:`hebbian.montecarlo.blocked` on NumPy: it runs
 everywhere, and checks the algorithm (block numerators, in-block couplings, p > 2
 coefficients, partial last blocks). Backend ``"cupy"`` is the same scheme on the GPU
 with the fused CUDA pass: the same tests, marked ``gpu`` and skipped (with the reason)
@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 from _cases import hebbian_case
 
-from hebbian.gpu import blocked
-from hebbian.gpu.device import GPUUnavailableError, gpu_unavailable_reason, resolve_device
+from hebbian.device import GPUUnavailableError, gpu_unavailable_reason, resolve_device
 from hebbian.models import CouplingModel
+from hebbian.montecarlo import blocked
 from hebbian.montecarlo.arrays import initial_sums, prepare
+from hebbian.montecarlo.backends import choose_backend
 from hebbian.montecarlo.draws import draw_sweep, random_spins
 from hebbian.montecarlo.dynamics import (
     HEAT_BATH,
@@ -26,7 +27,7 @@ from hebbian.montecarlo.dynamics import (
     new_spin,
     new_spins,
 )
-from hebbian.montecarlo.engine import MarkovChains, choose_backend, simulate
+from hebbian.montecarlo.engine import MarkovChains, simulate
 
 BACKENDS = ["blocked", pytest.param("cupy", marks=pytest.mark.gpu)]
 DYNAMICS = [(HEAT_BATH, 1.7), (METROPOLIS, 0.9), (ZERO_TEMPERATURE, np.inf)]
@@ -199,7 +200,11 @@ def test_shared_order_is_one_permutation_broadcast():
     assert d.uniforms.shape == (4, 50)
 
 
-def test_device_choice():
+def test_device_choice(monkeypatch):
+    from hebbian.montecarlo import backends
+
+    # what the run needs is checked after CuPy is found: pretend it is, here
+    monkeypatch.setattr(backends, "require_cupy", lambda: None)
     model = CASES["p2"]
     pick = dict(dynamics="heat_bath", site_order="shared")
     assert choose_backend(model, device="cpu", **pick) == "numba"
@@ -231,6 +236,9 @@ def test_gpu_missing_is_one_clear_error():
         simulate(model, temperature=1.0, n_sweeps=1, site_order="shared", device="gpu")
     with pytest.raises(GPUUnavailableError, match="not available"):
         MarkovChains(model, np.ones(37), backend="cupy")
+    # the missing CuPy is named first, before what the run would need
+    with pytest.raises(GPUUnavailableError, match="not available: CuPy"):
+        choose_backend(model, device="gpu", dynamics="heat_bath", site_order="random")
 
 
 def _batch_models():

@@ -92,10 +92,38 @@ def test_dask_cluster_on_loopback_gives_the_same_bytes(config, serial_result, tm
 
 
 @pytest.mark.slow
-def test_dask_worker_death_is_retried(config, serial_result):
+class StallOnVictim:
+    """The experiment kind, except on one worker: there a chunk marks a file and stalls.
+
+    The victim is killed while it holds an unfinished chunk, which it can never finish:
+    the sweep completes only if the chunk is run again elsewhere.
+    """
+
+    def __init__(self, kind, victim: int, marker: str):
+        self.kind, self.victim, self.marker = kind, victim, marker
+
+    def run_batch(self, params, points, rngs, **engine):
+        if os.getpid() == self.victim:
+            Path(self.marker).write_text("started")
+            while True:
+                time.sleep(0.05)
+        return self.kind.run_batch(params, points, rngs, **engine)
+
+
+def test_dask_worker_death_is_retried(config, tmp_path):
     distributed = pytest.importorskip("distributed")
     import threading
 
+    import cloudpickle
+
+    from hebbian.experiments.registry import get_kind
+    from hebbian.experiments.run import prepare_run
+    from hebbian.sweep import run_points
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import us
+    kind = get_kind(config.kind)
+    params, points = prepare_run(config, quick=True, overrides=SMALL)
+    marker = tmp_path / "victim-started"
     with distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,
@@ -105,35 +133,39 @@ def test_dask_worker_death_is_retried(config, serial_result):
         silence_logs=50,
     ) as cluster:
         client = distributed.Client(cluster)
-        pids = client.run(os.getpid)
-        victim = sorted(pids.values())[0]
+        victim = sorted(client.run(os.getpid).values())[0]
+        killed = []
 
-        killed_at = []
+        def kill_when_started():  # no timer: the victim provably holds a chunk
+            deadline = time.monotonic() + 300
+            while not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if marker.exists():
+                os.kill(victim, signal.SIGKILL)
+                killed.append(victim)
 
-        def kill_soon():
-            time.sleep(1.5)
-            os.kill(victim, signal.SIGKILL)
-            killed_at.append(time.monotonic())
-
-        killer = threading.Thread(target=kill_soon)
+        killer = threading.Thread(target=kill_when_started)
         killer.start()
-        slow = SMALL + [("n_neurons", [400, 600]), ("n_sweeps", 200)]
-        ds = run_experiment(
-            config,
-            quick=True,
-            overrides=slow,
+        results, report = run_points(
+            StallOnVictim(kind, victim, str(marker)),
+            params,
+            points,
+            seed=config.seed,
             options=SweepOptions(
                 executor="dask", scheduler=cluster.scheduler_address, chunk_size=1, progress=False
             ),
         )
-        finished_at = time.monotonic()
         killer.join()
         client.close()
-    assert killed_at[0] < finished_at  # the worker died while the sweep was running
+    assert killed == [victim], "the victim never received a chunk"
     with pytest.raises(ProcessLookupError):
         os.kill(victim, 0)
-    again = run_experiment(config, quick=True, overrides=slow)
-    assert_same_data(ds, again)
+    assert report.n_computed == len(points)
+    serial, _ = run_points(kind, params, points, seed=config.seed)
+    for got, want in zip(results, serial):
+        assert got.keys() == want.keys()
+        for key in want:
+            np.testing.assert_array_equal(got[key], want[key], err_msg=key)
 
 
 def test_checkpoints_resume_and_detect_corruption(config, serial_result, tmp_path):
@@ -204,7 +236,7 @@ TINY_RUN = [
     "--executor",
     "serial",
     "--set",
-    "n_neurons=[100]",
+    "n_neurons=[100, 120]",
     "--set",
     "n_samples=1",
 ]
@@ -243,14 +275,14 @@ def test_sigkill_then_resume_recomputes_no_finished_point(tmp_path):
             finished_before += len(json.loads(ds.attrs["points"]))
     assert 10 <= finished_before < 104
     resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=300)
-    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.returncode in (0, 1), resumed.stderr  # 1: a published value missed
     reference = subprocess.run(
         [*CLI, *KILL_RUN, "--out", str(tmp_path / "ref.nc")],
         capture_output=True,
         text=True,
         timeout=300,
     )
-    assert reference.returncode == 0, reference.stderr
+    assert reference.returncode == resumed.returncode, reference.stderr
     with (
         xr.open_dataset(out, engine="h5netcdf") as a,
         xr.open_dataset(tmp_path / "ref.nc", engine="h5netcdf") as b,
@@ -261,7 +293,10 @@ def test_sigkill_then_resume_recomputes_no_finished_point(tmp_path):
 
 
 BAD = [
-    (["run", "amit1987_hopfield_capacity", "--executor", "threads"], "executor must be one of"),
+    (
+        ["run", "amit1987_hopfield_capacity", "--executor", "threads"],
+        "'threads' is not one of 'serial', 'processes', 'dask'",
+    ),
     (["run", "amit1987_hopfield_capacity", "--workers", "0"], "workers must be >= 1, got 0"),
     (["run", "amit1987_hopfield_capacity", "--chunk-size", "0"], "chunk size must be >= 1"),
     (["run", "amit1987_hopfield_capacity", "--scheduler", "localhost"], "tcp://host:port"),
@@ -277,7 +312,7 @@ BAD = [
             "run",
             "amit1987_hopfield_capacity",
             "--set",
-            "n_neurons=[100]",
+            "n_neurons=[100, 200]",
             "--set",
             "alpha={start=0.1, stop=0.2, num=100000}",
         ],
@@ -314,7 +349,7 @@ def test_progress_summary_line(tmp_path):
         text=True,
         timeout=120,
     )
-    assert out.returncode == 0, out.stderr
+    assert out.returncode in (0, 1), out.stderr  # 1: a published value missed at this size
     line = [x for x in out.stderr.splitlines() if "points/s" in x]
     assert len(line) == 1 and "executor serial, 1 worker" in line[0]
     assert not (tmp_path / "r.run").exists()  # checkpoints removed after success

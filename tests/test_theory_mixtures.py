@@ -1,4 +1,8 @@
-"""Checks of the low-load mixture-state theory against THEORY.md Part A section 1."""
+"""Checks of the low-load mixture-state theory (Amit, Gutfreund and Sompolinsky, Phys. Rev.
+
+A 32, 1007 (1985)): T = 0 energies, the 3-, 5- and 7-mixture stability temperatures,
+even mixtures never stable, against exact enumeration and brute-force free energies.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from hebbian.theory import (
     mixture_overlap,
     mixture_stability_temperature,
     overlap_hessian,
-    solve_rs,
+    solve_hopfield,
 )
 
 
@@ -36,7 +40,7 @@ def test_curie_weiss_values():
     np.testing.assert_array_equal(curie_weiss_magnetization([1.0, 1.5]), 0.0)
     assert float(curie_weiss_magnetization(0.0)) == 1.0
     # same as the extensive-load solver at alpha = 0
-    np.testing.assert_allclose(solve_rs(0.0, t).m, m, atol=1e-12)
+    np.testing.assert_allclose(solve_hopfield(0.0, t).m, m, atol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -158,3 +162,32 @@ def test_even_mixtures_never_stable(n):
 def test_validation(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+TEMPERATURE_CALLS = {
+    "mixture_overlap": (lambda t: mixture_overlap(3, t), "[0, inf)"),
+    "curie_weiss_magnetization": (curie_weiss_magnetization, "[0, inf)"),
+    "mixture_free_energy": (lambda t: mixture_free_energy(3, t), "[0, inf)"),
+    "mixture_hessian_eigenvalues": (lambda t: mixture_hessian_eigenvalues(3, t), "[0, inf)"),
+    "mixture_is_stable": (lambda t: mixture_is_stable(3, t), "[0, inf)"),
+    "overlap_hessian": (lambda t: overlap_hessian([0.5, 0.5, 0.5], t), "(0, inf)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEMPERATURE_CALLS))
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(np.inf, "inf"), (np.nan, "nan"), ([0.3, -np.inf], "-inf"), (-0.1, "-0.1")],
+)
+def test_non_finite_or_negative_temperature_is_refused(name, value, shown):
+    call, allowed = TEMPERATURE_CALLS[name]
+    with pytest.raises(ValueError) as exc:
+        call(value)
+    assert str(exc.value) == f"temperature must be finite and in {allowed}, got {shown}"
+
+
+@pytest.mark.parametrize("n", [0, -1, 2.0, True, "3", None])
+def test_mixture_size_must_be_a_positive_integer(n):
+    with pytest.raises(ValueError, match=r"n must be an integer >= 1, got "):
+        mixture_overlap(n, 0.5)
+    assert float(mixture_overlap(np.int64(3), 0.0)) == 0.5

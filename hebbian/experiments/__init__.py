@@ -1,8 +1,39 @@
 """Experiments: configurations (TOML) -> grid of points -> xarray.Dataset -> figure.
 
+The four calls a notebook needs::
+
+    from hebbian.experiments import check, plot, run
+    ds = run("amit1987_hopfield_capacity", quick=True)   # load, validate, run
+    check(ds), plot(ds)                                  # published values; the figure
+
+* :mod:`~hebbian.experiments.errors` -- :class:`ConfigError`;
+* :mod:`~hebbian.experiments.base` -- the base class of the kinds and their registry;
+* :mod:`~hebbian.experiments.kinds` -- one module per kind (discovered, not listed);
+* :mod:`~hebbian.experiments.registry` -- a kind by name;
 * :mod:`~hebbian.experiments.config` -- loading and validating configurations;
-* :mod:`~hebbian.experiments.registry` -- the experiment kinds and their base class;
-* :mod:`~hebbian.experiments.run` -- run, check against published values, plot;
-* one module per kind: :mod:`~hebbian.experiments.capacity`,
-  :mod:`~hebbian.experiments.phase_diagram`, :mod:`~hebbian.experiments.mixtures`.
+* :mod:`~hebbian.experiments.run` -- run, check against published values, plot.
 """
+
+from hebbian.experiments.config import available_configs, load_config
+from hebbian.experiments.errors import ConfigError
+from hebbian.experiments.run import CheckRow, check_result, plot_result, run_experiment
+
+#: Short names for interactive use: ``load``, ``run``, ``check``, ``plot``.
+load = load_config
+run = run_experiment
+check = check_result
+plot = plot_result
+
+__all__ = [
+    "CheckRow",
+    "ConfigError",
+    "available_configs",
+    "check",
+    "check_result",
+    "load",
+    "load_config",
+    "plot",
+    "plot_result",
+    "run",
+    "run_experiment",
+]

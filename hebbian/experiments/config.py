@@ -11,13 +11,15 @@ suggestion), wrong types and out-of-range values raise :class:`ConfigError`, a
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from hebbian.experiments.errors import ConfigError, check_keys, suggest
+from hebbian.experiments.registry import get_kind
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,10 +37,6 @@ __all__ = [
 
 _EXPERIMENT_KEYS = ("name", "kind", "title", "reference", "description", "seed")
 _TABLES = ("experiment", "quick", "full", "expected")
-
-
-class ConfigError(ValueError):
-    """An invalid experiment configuration (one-line message)."""
 
 
 @dataclass(frozen=True)
@@ -88,21 +86,6 @@ class ExperimentConfig:
         return json.dumps(d)
 
 
-def _suggest(key: str, allowed) -> str:
-    close = difflib.get_close_matches(key, list(allowed), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def check_keys(where: str, given, allowed) -> None:
-    """Raise :class:`ConfigError` for the first key of ``given`` not in ``allowed``."""
-    for key in given:
-        if key not in allowed:
-            raise ConfigError(
-                f"unknown key {key!r} in {where}{_suggest(key, allowed)}; "
-                f"allowed: {', '.join(sorted(allowed))}"
-            )
-
-
 def available_configs() -> dict[str, Path]:
     """Available configurations: name -> path.
 
@@ -147,7 +130,7 @@ def load_config(name_or_path: str | Path) -> ExperimentConfig:
         if str(name_or_path) not in configs:
             raise ConfigError(
                 f"unknown experiment {str(name_or_path)!r}"
-                f"{_suggest(str(name_or_path), configs)}; see 'hebbian list'"
+                f"{suggest(str(name_or_path), configs)}; see 'hebbian list'"
             )
         path = configs[str(name_or_path)]
     try:
@@ -161,8 +144,6 @@ def load_config(name_or_path: str | Path) -> ExperimentConfig:
 
 
 def _validate(raw: dict, *, source: str, stem: str) -> ExperimentConfig:
-    from hebbian.experiments.registry import get_kind
-
     check_keys("the configuration", raw, _TABLES)
     for table in _TABLES:
         if table not in raw or not isinstance(raw[table], dict):
@@ -187,7 +168,7 @@ def _validate(raw: dict, *, source: str, stem: str) -> ExperimentConfig:
         if key not in kind.obtained_quantities:
             raise ConfigError(
                 f"unknown quantity {key!r} in [expected]"
-                f"{_suggest(key, kind.obtained_quantities)}; "
+                f"{suggest(key, kind.obtained_quantities)}; "
                 f"the kind {kind.name!r} obtains: {', '.join(kind.obtained_quantities)}"
             )
         if not isinstance(entry, dict):

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 
 from hebbian._version import __version__
-from hebbian.experiments.config import ConfigError, Expected, ExperimentConfig
-from hebbian.experiments.registry import SITE_ORDER, get_kind
+from hebbian.experiments.base import SITE_ORDER
+from hebbian.experiments.config import ConfigError, Expected, ExperimentConfig, load_config
+from hebbian.experiments.registry import get_kind
 from hebbian.sweep import SweepOptions, run_points
 
 __all__ = ["CheckRow", "check_result", "plot_result", "run_experiment"]
@@ -67,7 +68,7 @@ def prepare_run(
 
 
 def run_experiment(
-    config: ExperimentConfig,
+    config: ExperimentConfig | str,
     *,
     quick: bool = False,
     overrides=(),
@@ -78,7 +79,8 @@ def run_experiment(
 
     Parameters
     ----------
-    config : ExperimentConfig
+    config : ExperimentConfig or str
+        A configuration, or the name or TOML path that :func:`load_config` takes.
     quick : bool
         Use the ``[quick]`` sizes.
     overrides : sequence of (key, value)
@@ -97,11 +99,13 @@ def run_experiment(
         ``n_points_computed``, ``n_points_resumed``, ``n_discarded_chunks``,
         ``sweep_summary``).
     """
+    if not isinstance(config, ExperimentConfig):
+        config = load_config(config)
     options = options or SweepOptions()
     kind = get_kind(config.kind)
     params, points = prepare_run(config, quick=quick, overrides=overrides, force=force)
     results, report = run_points(
-        config.kind,
+        kind,
         params,
         points,
         seed=config.seed,

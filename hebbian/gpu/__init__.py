@@ -1,16 +1,24 @@
-"""The GPU engine: many Monte Carlo chains at once, designed to be the CPU's chains.
+"""The GPU engine: supplies the ``"cupy"`` backend of the spin engine.
 
-* :mod:`hebbian.gpu.blocked` -- the blocked sequential scheme (two matrix products
-  and one in-block pass per block of sites), written for any array module; on NumPy
-  it is the ``"blocked"`` CPU backend that the tests check against the reference;
-* :mod:`hebbian.gpu.cupy_kernels` -- the same scheme on CuPy with a fused CUDA pass
-  (backend ``"cupy"``);
-* :mod:`hebbian.gpu.device` -- ``device="auto" | "cpu" | "gpu"`` and the one-line
-  error when the GPU is asked for and missing.
+* :mod:`hebbian.gpu.cupy_kernels` -- the blocked scheme of
+  :mod:`hebbian.montecarlo.blocked` on CuPy, with the visits of a block fused into one
+  CUDA pass;
+* :mod:`hebbian.gpu.cuda_source` -- that pass's CUDA C source.
 
-Importing this package imports neither CuPy nor Numba.
+Importing this package registers the backend (:func:`hebbian.montecarlo.backends.
+register_backend`) and imports neither CuPy nor Numba: the kernels load on first use.
+The device itself is chosen in :mod:`hebbian.device`.
 """
 
-from hebbian.gpu.device import DEVICES, GPUUnavailableError, gpu_unavailable_reason, resolve_device
+from hebbian.montecarlo.backends import Backend, register_backend
 
-__all__ = ["DEVICES", "GPUUnavailableError", "gpu_unavailable_reason", "resolve_device"]
+__all__: list[str] = []
+
+
+def _load_cupy() -> Backend:
+    from hebbian.gpu import cupy_kernels
+
+    return cupy_kernels.BACKEND
+
+
+register_backend("cupy", device="gpu", blocked=True, load=_load_cupy)

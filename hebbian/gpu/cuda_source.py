@@ -1,7 +1,7 @@
 """CUDA C source of the fused block pass (p = 2), built from the Python constants.
 
 The kernel is the CUDA form of the visits of
-:func:`hebbian.gpu.blocked.generic_block_step` for p = 2: one thread per chain (of any
+:func:`hebbian.montecarlo.blocked.generic_block_step` for p = 2: one thread per chain (of any
 member of a batch) visits the ``b`` sites of a block in order. The numerator
 of visit ``u`` is the block-start numerator from the matrix product, minus the
 self-interaction :math:`n_j \\sigma_j`, plus :math:`G_{ut} d_t` for every earlier visit
@@ -17,12 +17,10 @@ the acceptance probability.
 
 from __future__ import annotations
 
+from hebbian.montecarlo.blocked import MAX_BLOCK_SIZE
 from hebbian.montecarlo.dynamics import HEAT_BATH, METROPOLIS, ZERO_TEMPERATURE
 
 __all__ = ["BLOCK_PASS_P2", "COMPILE_OPTIONS", "MAX_BLOCK_SIZE"]
-
-#: Largest block the kernel's per-thread flip list holds.
-MAX_BLOCK_SIZE = 256
 
 #: NVRTC options: no contraction of multiply-adds, IEEE division.
 COMPILE_OPTIONS = ("--fmad=false", "--prec-div=true")

@@ -1,16 +1,17 @@
-"""The GPU engine: the blocked scheme of :mod:`hebbian.gpu.blocked` on CuPy.
+"""The GPU engine: the blocked scheme of :mod:`hebbian.montecarlo.blocked` on CuPy.
 
-Same functions and signatures as the other kernel modules
-(:mod:`hebbian.montecarlo.reference`); spins and overlap sums stay on the device. For
+The ``"cupy"`` backend (:data:`BACKEND`, a :class:`~hebbian.montecarlo.backends.Backend`
+with the semantics of :mod:`hebbian.montecarlo.reference`); spins and overlap sums
+stay on the device. For
 p = 2 the visits of a block run in one fused CUDA kernel
 (:mod:`hebbian.gpu.cuda_source`), so a block costs four launches
 (:func:`fused_block_step`); the memory rows and self-interactions are gathered in
 visiting order once a sweep. For p > 2 the in-block visits use the array form,
-:func:`hebbian.gpu.blocked.generic_block_step` (exact, but a dozen launches and one
+:func:`hebbian.montecarlo.blocked.generic_block_step` (exact, but a dozen launches and one
 device-to-host wait, for the flipped chains, a visit: slow).
 
 Importing this module imports CuPy; it raises
-:class:`~hebbian.gpu.device.GPUUnavailableError` where there is no CuPy or device.
+:class:`~hebbian.device.GPUUnavailableError` where there is no CuPy or device.
 """
 
 from __future__ import annotations
@@ -19,14 +20,23 @@ import functools
 
 import numpy as np
 
-from hebbian.gpu import blocked
-from hebbian.gpu.cuda_source import BLOCK_PASS_P2, COMPILE_OPTIONS, MAX_BLOCK_SIZE
-from hebbian.gpu.device import require_cupy
+from hebbian.device import require_cupy
+from hebbian.gpu.cuda_source import BLOCK_PASS_P2, COMPILE_OPTIONS
+from hebbian.montecarlo import blocked
+from hebbian.montecarlo.backends import Backend
+from hebbian.montecarlo.blocked import MAX_BLOCK_SIZE
 
 cp = require_cupy()
 from cupy import cublas  # noqa: E402  (after the availability check)
 
-__all__ = ["fused_block_step", "hebbian_sweep", "hebbian_synchronous", "place", "to_host"]
+__all__ = [
+    "BACKEND",
+    "fused_block_step",
+    "hebbian_sweep",
+    "hebbian_synchronous",
+    "place",
+    "to_host",
+]
 
 #: Visits per block on the GPU. Every block reads the float64 sums (K, C) for its
 #: numerators and reads and writes them for its update, so that traffic falls as 1/B,
@@ -50,7 +60,7 @@ def _block_pass_kernel():
 
 
 def prepare_hebbian(models, *, block_size: int = DEFAULT_BLOCK_SIZE):
-    """:func:`hebbian.gpu.blocked.prepare_hebbian` with the arrays on the GPU."""
+    """:func:`hebbian.montecarlo.blocked.prepare_hebbian` with the arrays on the GPU."""
     if block_size > MAX_BLOCK_SIZE:
         raise ValueError(f"block_size must be <= {MAX_BLOCK_SIZE} on the GPU, got {block_size}")
     return blocked.prepare_hebbian(models, xp=cp, block_size=block_size)
@@ -78,7 +88,7 @@ def _accumulate(M, rows, d):
         M += rows.transpose(0, 2, 1) @ d
 
 
-#: :func:`hebbian.gpu.blocked.fused_block_step` on the GPU: four launches a block.
+#: :func:`hebbian.montecarlo.blocked.fused_block_step` on the GPU: four launches a block.
 fused_block_step = functools.partial(
     blocked.fused_block_step, block_pass=_launch_block_pass, accumulate=_accumulate
 )
@@ -95,3 +105,14 @@ def hebbian_sweep(spins, sums, arrays, beta, dynamics, order, uniforms):
 def hebbian_synchronous(spins, sums, arrays, beta, uniforms):
     """One synchronous (Little) update of every chain on the GPU (in place)."""
     return blocked.hebbian_synchronous(spins, sums, arrays, beta, uniforms)
+
+
+#: The ``"cupy"`` backend, registered by :mod:`hebbian.gpu`.
+BACKEND = Backend(
+    name="cupy",
+    hebbian_sweep=hebbian_sweep,
+    hebbian_synchronous=hebbian_synchronous,
+    prepare_hebbian=prepare_hebbian,
+    place=place,
+    to_host=to_host,
+)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from hebbian.models import HebbianModel
+from hebbian.models import _PARALLEL_ENTRIES, HebbianModel, _in_threads, _split, _workers
 
 __all__ = [
     "P2_NARROW",
@@ -41,7 +41,8 @@ class HebbianArrays(NamedTuple):
     nnz : (K_pad,) int64
         Non-blank entries per memory, :math:`n_k` (0 for padding).
     diag : (N,) int64
-        :math:`\\sum_k \\xi_{ki}^2` (the p = 2 self-interaction, in units of ``w / N``).
+        :math:`\\sum_k \\xi_{ki}^2` (the p = 2 self-interaction, in units of ``w / N``):
+        ``model.site_counts`` (no copy).
     weights : (K_pad,) float64
         Weights (0 for padding).
     w : float
@@ -102,7 +103,7 @@ def prepare(model: HebbianModel) -> HebbianArrays:
     return HebbianArrays(
         xi_t=xi_t,
         nnz=np.pad(model.nonzero_counts, (0, k_pad - K)),
-        diag=np.count_nonzero(xi_t, axis=1).astype(np.int64),
+        diag=model.site_counts,
         weights=np.pad(model.weights, (0, k_pad - K)),
         w=1.0 if w is None else w,
         p=model.p,
@@ -119,13 +120,48 @@ def sums_dtype(n_neurons: int) -> type:
 def initial_sums(arrays: HebbianArrays, spins: np.ndarray) -> np.ndarray:
     """Exact overlap sums of ``spins`` (C, N) over all (padded) memories, (C, K_pad).
 
-    Computed in blocks of 4096 memories, so that the int64 temporaries stay small next to
-    the int8 patterns.
+    :math:`M_k = \\sum_i \\xi_{ki}\\sigma_i` in integer arithmetic: a compiled loop over
+    the site-major rows (:func:`_add_sums`), the sites split between threads, in 32-bit
+    accumulators (64-bit from ``N = 2**31``); returned as :func:`sums_dtype`. Its only
+    temporaries are the int8 spins and one (C, K_pad) accumulator per thread.
     """
     xi_t = arrays.xi_t
     N, K = xi_t.shape
-    s = np.asarray(spins, dtype=np.int64)
-    out = np.empty((s.shape[0], K), dtype=sums_dtype(N))
-    for a in range(0, K, 4096):
-        out[:, a : a + 4096] = s @ xi_t[:, a : a + 4096].astype(np.int64)
-    return out
+    s = np.ascontiguousarray(spins, dtype=np.int8)
+    if s.ndim != 2 or s.shape[1] != N:
+        raise ValueError(f"spins must have shape (C, {N}), got {np.shape(spins)}")
+    add = _compiled_add_sums()
+    acc = np.int32 if N < 2**31 else np.int64
+    threads = _workers() if s.shape[0] * K * N >= _PARALLEL_ENTRIES else 1
+
+    def part(lo: int, hi: int) -> np.ndarray:
+        out = np.zeros((s.shape[0], K), dtype=acc)
+        add(xi_t, s, lo, hi, out)
+        return out
+
+    parts = _in_threads(part, _split(N, threads))
+    total = parts[0]
+    for other in parts[1:]:
+        total += other
+    return total.astype(sums_dtype(N), copy=False)
+
+
+def _add_sums(xi_t, spins, lo, hi, out):
+    """Add :math:`\\sum_{lo \\le i < hi} \\sigma_{ci}\\xi_{ki}` to ``out[c, k]``."""
+    for i in range(lo, hi):
+        for c in range(spins.shape[0]):
+            s = spins[c, i]
+            for k in range(xi_t.shape[1]):
+                out[c, k] += s * xi_t[i, k]
+
+
+_compiled = []
+
+
+def _compiled_add_sums():
+    """:func:`_add_sums` compiled by Numba (without the GIL), on first use."""
+    if not _compiled:
+        from numba import njit
+
+        _compiled.append(njit(cache=True, nogil=True)(_add_sums))
+    return _compiled[0]

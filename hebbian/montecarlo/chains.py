@@ -5,55 +5,28 @@
   ``sums`` (C, K), both updated in place by :meth:`MarkovChains.sweep`.
 * :class:`ChainBatch` advances the chains of ``D`` models together (the *members* of a
   batch: disorder samples, loads, temperatures). On the blocked backends
-  (:mod:`hebbian.gpu.blocked`) one array holds every member and one set of matrix
-  products per block serves them all; elsewhere the members are advanced one after the
-  other. Either way member ``i`` gives the chains it would give alone.
-* Kernels come from a backend module with the same functions and signatures as
-  :mod:`hebbian.montecarlo.reference` (the oracle); ``"numba"`` is the fast CPU backend
-  and ``"cupy"`` the GPU engine.
+  (:mod:`hebbian.montecarlo.blocked`) one array holds every member and one set of
+  matrix products per block serves them all; elsewhere the members are advanced one
+  after the other. Either way member ``i`` gives the chains it would give alone.
+* Kernels come from a :class:`~hebbian.montecarlo.backends.Backend` of the registry
+  (:mod:`hebbian.montecarlo.backends`); ``"numba"`` is the fast CPU backend and
+  ``"cupy"`` the GPU engine.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 
 import numpy as np
 
 from hebbian.models import CouplingModel, HebbianModel
 from hebbian.montecarlo.arrays import initial_sums, prepare
+from hebbian.montecarlo.backends import blocked_backend_names, get_backend
+from hebbian.montecarlo.blocked import shared_order
 from hebbian.montecarlo.dynamics import SYNCHRONOUS
 from hebbian.observables import coupling_energy, hebbian_energy, overlap_sums
 
-__all__ = ["BACKENDS", "BLOCKED_BACKENDS", "ChainBatch", "MarkovChains", "choose_backend"]
-
-#: Backend name -> module with the kernel functions (imported on first use).
-BACKENDS = {
-    "numba": "hebbian.montecarlo.numba_kernels",
-    "reference": "hebbian.montecarlo.reference",
-    "blocked": "hebbian.gpu.blocked",
-    "cupy": "hebbian.gpu.cupy_kernels",
-}
-
-#: Backends that run the blocked scheme of :mod:`hebbian.gpu.blocked` (Hebbian models
-#: with equal weights, one site order shared by the chains).
-BLOCKED_BACKENDS = ("blocked", "cupy")
-
-
-def _same(array):
-    return array
-
-
-def _check_backend(backend: str) -> None:
-    if backend not in BACKENDS:
-        raise ValueError(
-            f"backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}"
-        )
-
-
-def _kernels(backend: str):
-    _check_backend(backend)
-    return importlib.import_module(BACKENDS[backend])
+__all__ = ["ChainBatch", "MarkovChains"]
 
 
 def _checked_spins(model, spins) -> np.ndarray:
@@ -86,7 +59,8 @@ class MarkovChains:
     spins : (C, N) or (N,) array of {-1, +1}
         Initial configurations (copied).
     backend : {"numba", "reference", "blocked", "cupy"}
-        Kernels (:data:`BACKENDS`); ``"cupy"`` keeps ``spins`` and ``sums`` on the GPU.
+        Kernels (:func:`~hebbian.montecarlo.backends.backend_names`); ``"cupy"`` keeps
+        ``spins`` and ``sums`` on the GPU.
 
     Attributes
     ----------
@@ -106,15 +80,15 @@ class MarkovChains:
             )
         self.model = model
         self.backend = backend
-        self._kernels = k = _kernels(backend)
+        self._kernels = k = get_backend(backend)
         s = _checked_spins(model, spins)
-        if backend in BLOCKED_BACKENDS and not isinstance(model, HebbianModel):
+        if k.coupling_sweep is None and not isinstance(model, HebbianModel):
             raise ValueError(_hebbian_only(backend))
-        self.spins = getattr(k, "place", _same)(s)
+        self.spins = k.place(s)
         if isinstance(model, HebbianModel):
-            self._arrays = getattr(k, "prepare_hebbian", prepare)(model)
+            self._arrays = k.prepare_hebbian(model)
             host_sums = initial_sums(prepare(model), s)
-            self._padded_sums = getattr(k, "place", _same)(host_sums)
+            self._padded_sums = k.place(host_sums)
             self.sums = self._padded_sums[:, : model.n_memories]
         else:
             self._arrays = None
@@ -124,7 +98,7 @@ class MarkovChains:
     def _member(cls, model, spins, padded_sums, backend):
         """Member of a :class:`ChainBatch`: state views, swept by the batch only."""
         self = cls.__new__(cls)
-        self.model, self.backend, self._kernels = model, backend, _kernels(backend)
+        self.model, self.backend, self._kernels = model, backend, get_backend(backend)
         self._arrays = None
         self.spins, self._padded_sums = spins, padded_sums
         self.sums = padded_sums[:, : model.n_memories]
@@ -157,7 +131,7 @@ class MarkovChains:
 
     def host_array(self, array) -> np.ndarray:
         """``array`` of this backend as a NumPy array (a copy for device backends)."""
-        return getattr(self._kernels, "to_host", _same)(array)
+        return self._kernels.to_host(array)
 
     def host_spins(self) -> np.ndarray:
         """Return the spins as a NumPy array, (C, N) int8 (a copy for device backends)."""
@@ -201,48 +175,6 @@ def _energy(model, spins, sums) -> np.ndarray:
     return coupling_energy(spins, model.couplings)
 
 
-def choose_backend(
-    models, *, device: str = "auto", backend: str | None = None, dynamics: str, site_order: str
-) -> str:
-    """Return the kernels a run of ``models`` (one or a sequence) uses.
-
-    From the requested ``device`` and ``backend``; the GPU needs every model to run
-    exactly on the blocked scheme and a shared or fixed site order.
-
-    Raises
-    ------
-    ValueError
-        For an unknown device or backend, a CPU backend with ``device="gpu"``, or a run
-        the GPU engine cannot do exactly with ``device="gpu"``.
-    hebbian.gpu.device.GPUUnavailableError
-        For ``device="gpu"`` (or ``backend="cupy"``) without CuPy or a CUDA device.
-    """
-    from hebbian.gpu.blocked import model_limitation
-    from hebbian.gpu.device import resolve_device
-
-    models = list(models) if isinstance(models, Sequence) else [models]
-    if backend is not None:
-        _check_backend(backend)
-    limitation = next(filter(None, map(model_limitation, models)), None)
-    if limitation is None and dynamics != "synchronous" and site_order == "random":
-        limitation = (
-            "the GPU engine needs one site order shared by every chain; "
-            "use site order 'shared' or 'fixed'"
-        )
-    if backend in BLOCKED_BACKENDS and limitation is not None:
-        raise ValueError(f"backend {backend!r} cannot run this: {limitation}")
-    if backend is not None and backend != "cupy":
-        if device == "gpu":
-            raise ValueError(f"backend {backend!r} runs on the CPU; device 'gpu' uses 'cupy'")
-        return backend
-    if backend == "cupy":
-        device = "gpu"
-    if device == "auto" and any(getattr(m, "p", 2) > 2 for m in models):
-        # exact on the GPU but one launch per operation of each visit: not a default
-        limitation = "p > 2 runs on the GPU only when asked for (device='gpu')"
-    return "cupy" if resolve_device(device, limitation=limitation) == "gpu" else "numba"
-
-
 class ChainBatch:
     """The chains of ``D`` models of one size, advanced together.
 
@@ -250,7 +182,7 @@ class ChainBatch:
     ----------
     models : sequence of HebbianModel or CouplingModel
         The members; on the blocked backends, Hebbian models of the same ``N`` and
-        ``p`` (:func:`hebbian.gpu.blocked.prepare_hebbian`).
+        ``p`` (:func:`hebbian.montecarlo.blocked.prepare_hebbian`).
     initials : sequence of (C, N) arrays
         Initial spins of each member (the same ``C`` for all).
     backend : str
@@ -270,8 +202,8 @@ class ChainBatch:
                 f"{len(initials)} initial states"
             )
         self.backend = backend
-        self._kernels = k = _kernels(backend)
-        if backend not in BLOCKED_BACKENDS:
+        self._kernels = k = get_backend(backend)
+        if backend not in blocked_backend_names():
             self.members = [MarkovChains(m, s, backend=backend) for m, s in zip(models, initials)]
             self._arrays = None
             return
@@ -291,8 +223,8 @@ class ChainBatch:
         padded = np.zeros((len(models), *states[0].shape[:1], width), dtype=sums[0].dtype)
         for i, s in enumerate(sums):
             padded[i, :, : s.shape[1]] = s
-        self._spins = getattr(k, "place", _same)(np.stack(states))
-        self._sums = getattr(k, "place", _same)(padded)
+        self._spins = k.place(np.stack(states))
+        self._sums = k.place(padded)
         self.members = [
             MarkovChains._member(m, self._spins[i], self._sums[i], backend)
             for i, m in enumerate(models)
@@ -338,8 +270,6 @@ class ChainBatch:
                     for m, b, u, o in zip(self.members, betas, uniforms, orders)
                 ]
             )
-        from hebbian.gpu.blocked import shared_order
-
         k, D, (C, N) = self._kernels, len(self.members), self._spins.shape[1:]
         beta = np.asarray(betas, dtype=np.float64)
         on_host = isinstance(uniforms[0], np.ndarray)

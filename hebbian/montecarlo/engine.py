@@ -23,32 +23,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hebbian._validation import as_generator, check_choice, check_int, check_real
+from hebbian._validation import as_generator, check_real
 from hebbian.models import CouplingModel, HebbianModel
-from hebbian.montecarlo.chains import (
-    BACKENDS,
-    BLOCKED_BACKENDS,
-    ChainBatch,
-    MarkovChains,
-    choose_backend,
-)
-from hebbian.montecarlo.draws import SITE_ORDERS, device_generator, draw_sweep, random_spins
+from hebbian.montecarlo.backends import blocked_backend_names, choose_backend
+from hebbian.montecarlo.chains import ChainBatch, MarkovChains
+from hebbian.montecarlo.draws import device_generator, draw_sweep, random_spins
 from hebbian.montecarlo.dynamics import DYNAMICS, SYNCHRONOUS, resolve_dynamics
+from hebbian.montecarlo.options import DRAWS, EngineOptions
 from hebbian.observables import edwards_anderson_overlaps
 
 __all__ = [
-    "BACKENDS",
-    "BLOCKED_BACKENDS",
     "DRAWS",
+    "EngineOptions",
     "MarkovChains",
-    "choose_backend",
     "simulate",
     "simulate_batch",
 ]
-
-#: Where the update uniforms are drawn: on the host (NumPy, the same numbers for every
-#: backend) or on the device of a blocked engine (no transfer, another stream).
-DRAWS = ("host", "device")
 
 #: Largest number of recorded overlap values (time x chains x memories) per run.
 MAX_RECORDED_VALUES = 2**27
@@ -67,17 +57,10 @@ def simulate(
     model: HebbianModel | CouplingModel,
     *,
     temperature: float,
-    n_sweeps: int,
-    n_burn: int = 0,
-    n_chains: int = 1,
-    dynamics: str = "auto",
-    site_order: str = "random",
     initial: np.ndarray | None = None,
-    measure_every: int = 1,
     seed: int | np.random.Generator | None = None,
-    device: str = "auto",
-    backend: str | None = None,
-    draws: str = "host",
+    options: EngineOptions | None = None,
+    **settings,
 ):
     """Run Monte Carlo chains of a model and measure overlaps, energy and q.
 
@@ -86,38 +69,25 @@ def simulate(
     model : HebbianModel or CouplingModel
     temperature : float
         ``T >= 0``; :math:`\\beta = 1/T`.
-    n_sweeps : int
-        Measured sweeps after the burn-in (``>= 1``).
-    n_burn : int, optional
-        Sweeps discarded first.
-    n_chains : int, optional
-        Chains ``C`` sharing the model's disorder (``q`` needs ``C >= 2``).
-    dynamics : {"auto", "heat_bath", "metropolis", "zero_temperature", "synchronous"}
-        See :mod:`hebbian.montecarlo.dynamics`.
-    site_order : {"random", "shared", "fixed"}
-        Random permutation per chain and sweep, one random permutation per sweep shared
-        by the chains, or ``0 .. N-1`` (:mod:`hebbian.montecarlo.draws`). The GPU runs
-        ``"shared"`` and ``"fixed"`` (and the synchronous schedule).
     initial : (C, N) or (N,) array of {-1, +1}, optional
         Initial spins (default: independent uniform random configurations).
-    measure_every : int, optional
-        Measure after every ``measure_every``-th sweep of the measured part.
     seed : int, Generator or None
         Seeds every draw of the run (:mod:`hebbian.montecarlo.draws`).
-    device : {"auto", "cpu", "gpu"}
-        ``"auto"`` runs on the GPU when CuPy sees a device and the GPU engine can run
-        this model and order exactly (equal weights, order ``"shared"`` or ``"fixed"``),
-        else on the CPU; ``"gpu"`` raises instead of falling back
-        (:mod:`hebbian.gpu.device`). Identical draws are designed to give identical
-        chains on both (up to CUDA's last-bit ``exp``; see :mod:`hebbian.gpu.blocked`).
-    backend : {"numba", "reference", "blocked", "cupy"}, optional
-        The kernels (:data:`BACKENDS`); default ``"numba"`` on the CPU and ``"cupy"`` on
-        the GPU. ``"blocked"`` is the GPU scheme run on NumPy, for checking.
-    draws : {"host", "device"}
-        Where the update uniforms are drawn (:data:`DRAWS`): ``"host"`` (NumPy, the same
-        numbers on every backend) or ``"device"`` (the blocked engines only: a generator
-        of the engine's array module, seeded from ``seed``, so the uniforms never cross
-        the bus; another, equally valid, stream of chains).
+    options : EngineOptions, optional
+        How the run is carried out (:class:`~hebbian.montecarlo.options.EngineOptions`:
+        ``n_sweeps``, ``n_burn``, ``n_chains``, ``dynamics``, ``site_order``,
+        ``measure_every``, ``device``, ``backend``, ``draws``).
+    **settings
+        Fields of :class:`~hebbian.montecarlo.options.EngineOptions` given as keywords
+        (``simulate(model, temperature=0, n_sweeps=5)``), applied over ``options``.
+
+    Notes
+    -----
+    ``device="auto"`` (the default) runs on the GPU when CuPy sees a device and the GPU
+    engine can run this model and order exactly (equal weights, order ``"shared"`` or
+    ``"fixed"``), else on the CPU (:mod:`hebbian.device`). Identical draws are designed
+    to give identical chains on both (up to CUDA's last-bit ``exp``; see
+    :mod:`hebbian.montecarlo.blocked`).
 
     Returns
     -------
@@ -142,15 +112,7 @@ def simulate(
         temperature=temperature,
         seed=[seed],
         initial=None if initial is None else [initial],
-        n_sweeps=n_sweeps,
-        n_burn=n_burn,
-        n_chains=n_chains,
-        dynamics=dynamics,
-        site_order=site_order,
-        measure_every=measure_every,
-        device=device,
-        backend=backend,
-        draws=draws,
+        options=EngineOptions.from_settings(options, **settings),
     )[0]
 
 
@@ -160,15 +122,8 @@ def simulate_batch(
     temperature: float | Sequence[float],
     seed: Sequence | None = None,
     initial: Sequence | None = None,
-    n_sweeps: int,
-    n_burn: int = 0,
-    n_chains: int = 1,
-    dynamics: str = "auto",
-    site_order: str = "random",
-    measure_every: int = 1,
-    device: str = "auto",
-    backend: str | None = None,
-    draws: str = "host",
+    options: EngineOptions | None = None,
+    **settings,
 ) -> list:
     """Run the chains of several models together; one Dataset per model.
 
@@ -187,14 +142,24 @@ def simulate_batch(
         One seed per model (default: fresh entropy for each).
     initial : sequence of (arrays or None), optional
         Initial spins per model, as for :func:`simulate`.
-    n_sweeps, n_burn, n_chains, dynamics, site_order, measure_every, device, backend, draws
+    options : EngineOptions, optional
+    **settings
         As for :func:`simulate`, common to all models.
 
     Returns
     -------
     list of xarray.Dataset
-        ``wall_time_s`` is the time of the batch that ran the model.
+        ``wall_time_s`` is the time of the sweeps of the batch that ran the model,
+        ``setup_time_s`` that of its set-up (kernel arrays, exact overlap sums).
     """
+    options = EngineOptions.from_settings(options, **settings)
+    n_sweeps, n_burn, C, every = (
+        options.n_sweeps,
+        options.n_burn,
+        options.n_chains,
+        options.measure_every,
+    )
+    dynamics, site_order, draws = options.dynamics, options.site_order, options.draws
     models = list(models)
     D = len(models)
     if D == 0:
@@ -214,14 +179,7 @@ def simulate_batch(
         if len(values) != D:
             raise ValueError(f"{name} needs one entry per model ({D}), got {len(values)}")
     temps = [check_real("temperature", T, minimum=0.0) for T in temps]
-    n_sweeps = check_int("n_sweeps", n_sweeps, minimum=1)
-    n_burn = check_int("n_burn", n_burn, minimum=0)
-    C = check_int("n_chains", n_chains, minimum=1)
-    every = check_int("measure_every", measure_every, minimum=1)
     names = [resolve_dynamics(dynamics, T) for T in temps]
-    if site_order not in SITE_ORDERS:
-        raise ValueError(f"site_order must be one of {SITE_ORDERS}, got {site_order!r}")
-    check_choice("draws", draws, DRAWS)
     for model in models:
         n_meas = n_sweeps // every
         if n_meas * C * max(model.n_memories, 1) > MAX_RECORDED_VALUES:
@@ -240,12 +198,12 @@ def simulate_batch(
     for members in groups.values():  # every check before any sweep runs
         chosen = choose_backend(
             [models[i] for i in members],
-            device=device,
-            backend=backend,
+            device=options.device,
+            backend=options.backend,
             dynamics=names[members[0]],
             site_order=site_order,
         )
-        if draws == "device" and chosen not in BLOCKED_BACKENDS:
+        if draws == "device" and chosen not in blocked_backend_names():
             raise ValueError(
                 f"draws='device' needs a blocked backend ('cupy' or 'blocked'), and this run "
                 f"would use {chosen!r}; use draws='host'"
@@ -258,8 +216,10 @@ def simulate_batch(
             _initial_spins(initials[i], rng, C, models[i].n_neurons)
             for i, rng in zip(members, rngs)
         ]
+        setup_start = time.perf_counter()
         batch = ChainBatch([models[i] for i in members], starts, backend=chosen)
         start = time.perf_counter()
+        setup = start - setup_start
         traces = _run(
             batch,
             rngs,
@@ -288,6 +248,7 @@ def simulate_batch(
                 "draws": draws,
                 "batch_members": len(members),
                 "seed": _seed_attribute(seeds[i]),
+                "setup_time_s": setup,
                 "wall_time_s": wall,
             }
             results[i] = build_dataset(

@@ -1,15 +1,37 @@
-"""Replica-symmetric theory: pure functions, vectorised over grids of control parameters.
+"""Replica-symmetric (RS) theory: pure functions, vectorised over grids of control parameters.
+
+Vocabulary (as in the rest of :mod:`hebbian`): ``K`` the number of stored patterns
+(memories), ``p`` the interaction order (``p = 2`` here; the dense ``p``-spin models
+have ``p >= 3``), ``N`` the number of neurons and ``alpha`` the load (``K / N`` for
+``p = 2``).
 
 Modules
 -------
-hopfield
-    Amit-Gutfreund-Sompolinsky RS theory at extensive load ``alpha = p / N``: the RS
-    solver, ``T = 0`` closed forms and the phase lines ``T_g``, ``T_M``, ``T_c``,
-    ``T_AT``.
-mixtures
-    Low-load (``alpha = 0``) symmetric mixture states, their energies and stability.
+_core
+    The shared solver core, free of any model: argument checks (finite inputs, allowed
+    ranges, one-line ``ValueError``), output shapes, the damped Newton iteration over a
+    batch of points with a per-point status and a trust region, the bracketing root
+    finder, golden-section search, a small Newton solver for folds, ``ln 2cosh``.
+    Its module docstring is the contract a family module fulfils to use it.
 _gauss
-    The one Gaussian-average helper (kink-adapted trapezoid rule) used by every model.
+    The Gaussian rules: the one Gaussian-average helper (kink-adapted trapezoid rule)
+    used by every family.
+hopfield
+    Amit-Gutfreund-Sompolinsky RS theory at extensive load ``alpha = K / N``: the RS
+    equations and their solver (:func:`solve_hopfield`), the free energy, the
+    de Almeida-Thouless stability function and the ``T = 0`` closed forms.
+hopfield_lines
+    The phase lines of the Hopfield model built on it: ``T_g``, ``T_M``, ``T_c`` (with
+    its re-entrant window), ``T_AT`` and :func:`phase_lines`.
+mixtures
+    Low-load (finite ``K``, ``alpha = 0``) symmetric mixture states, their energies
+    and stability.
+
+A new family adds one module on the core and the Gaussian rules, next to these:
+``dense.py`` (``p``-spin Hebbian networks, learning from examples),
+``multitasking.py`` (diluted patterns, ``3^K`` low-load states), ``gardner.py``
+(optimal storage) and ``vsa.py`` (bundling capacity); its lines, if it has many, go
+to a ``<family>_lines.py`` module as for the Hopfield model.
 
 Glossary (paper notation used inside the functions): ``m`` Mattis overlap, ``q``
 Edwards-Anderson order parameter, ``r`` noise parameter, ``beta = 1 / T``,
@@ -19,21 +41,23 @@ convention (they contain ``+alpha/2``).
 
 from hebbian.theory._gauss import GaussianRule, gaussian_average, kink_rule, uniform_rule
 from hebbian.theory.hopfield import (
-    PhaseLines,
-    RSSolution,
+    HopfieldSolution,
     ZeroTemperatureRetrieval,
     almeida_thouless_lhs,
-    almeida_thouless_temperature,
     critical_capacity,
+    hopfield_free_energy,
+    solve_hopfield,
+    spin_glass_energy_zero_temperature,
+    zero_temperature_retrieval,
+)
+from hebbian.theory.hopfield_lines import (
+    PhaseLines,
+    almeida_thouless_temperature,
     freezing_temperature,
     phase_lines,
     retrieval_spinodal_temperature,
     retrieval_transition_temperature,
     retrieval_transition_window,
-    rs_free_energy,
-    solve_rs,
-    spin_glass_energy_zero_temperature,
-    zero_temperature_retrieval,
     zero_temperature_transition_load,
 )
 from hebbian.theory.mixtures import (
@@ -49,8 +73,8 @@ from hebbian.theory.mixtures import (
 
 __all__ = [
     "GaussianRule",
+    "HopfieldSolution",
     "PhaseLines",
-    "RSSolution",
     "ZeroTemperatureRetrieval",
     "almeida_thouless_lhs",
     "almeida_thouless_temperature",
@@ -58,6 +82,7 @@ __all__ = [
     "curie_weiss_magnetization",
     "freezing_temperature",
     "gaussian_average",
+    "hopfield_free_energy",
     "kink_rule",
     "mixture_energy_zero_temperature",
     "mixture_free_energy",
@@ -70,8 +95,7 @@ __all__ = [
     "retrieval_spinodal_temperature",
     "retrieval_transition_temperature",
     "retrieval_transition_window",
-    "rs_free_energy",
-    "solve_rs",
+    "solve_hopfield",
     "spin_glass_energy_zero_temperature",
     "uniform_rule",
     "zero_temperature_retrieval",

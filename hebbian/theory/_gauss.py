@@ -9,9 +9,12 @@ normal variable with the measure
 
     Dz = \frac{e^{-z^2/2}}{\sqrt{2\pi}}\,dz ,
 
-and does so only through this module, so that all models share one ``Dz``.
-The functions here are pure, deterministic and vectorised: parameters broadcast like
-NumPy arrays, and the quadrature nodes live on a trailing axis of length ``K``.
+and does so only through this module, so that all models share one ``Dz``: either
+:func:`gaussian_average` (any integrand) or, inside a solver's hot loop,
+:func:`field_rule_groups` (the nodes and weights of the kink-adapted rule for fields
+``beta (mean + std z)``, one rule per point, grouped by size). The functions here are
+pure, deterministic and vectorised: parameters broadcast like NumPy arrays, and the
+quadrature nodes live on a trailing axis of length ``n_nodes``.
 
 Why not Gauss-Hermite
 ---------------------
@@ -19,8 +22,10 @@ Typical integrands are ``tanh(beta h)``, ``tanh^2``, ``sech^2`` and ``ln 2cosh(b
 with ``h = mean + std * z``. At low temperature they change over a width ``T / std`` in
 ``z`` around the *kink* ``z0 = -mean / std`` (their complex poles sit a distance
 ``pi T / (2 std)`` from the real axis). A fixed Gauss-Hermite rule with about 160
-nodes cannot resolve that and produced a spurious T_c crossing near T = 0.13 for
-alpha >= 0.06 (THEORY.md, Part A, numerics notes).
+nodes cannot resolve that: in the Hopfield model it produces a spurious crossing of
+the retrieval and spin-glass free energies near T = 0.13 for alpha >= 0.06, where
+Amit, Gutfreund and Sompolinsky (Ann. Phys. 173, 30 (1987)) find none. The project's
+note ``docs/theory/hopfield_numerics.md`` records the failure and the choice of rule.
 
 The rule used here
 ------------------
@@ -66,12 +71,14 @@ Trefethen and Weideman, SIAM Review 56, 385 (2014) (trapezoid rule convergence).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["GaussianRule", "gaussian_average", "kink_rule", "uniform_rule"]
+from hebbian.theory._core import as_real_array
+
+__all__ = ["GaussianRule", "field_rule_groups", "gaussian_average", "kink_rule", "uniform_rule"]
 
 #: Half-width of the truncated z domain (Gaussian mass outside: 2.3e-19).
 HALF_WIDTH = 9.0
@@ -91,9 +98,9 @@ class GaussianRule:
 
     Parameters
     ----------
-    nodes : (..., K) ndarray
+    nodes : (..., n_nodes) ndarray
         Values of ``z``; the leading axes index independent averages.
-    weights : (..., K) ndarray
+    weights : (..., n_nodes) ndarray
         Non-negative weights, summing to one along the last axis.
 
     Notes
@@ -110,7 +117,7 @@ class GaussianRule:
 
         Parameters
         ----------
-        values : (..., K) array_like
+        values : (..., n_nodes) array_like
             Integrand evaluated at :attr:`nodes`.
 
         Returns
@@ -227,6 +234,50 @@ def _kink_nodes_weights(center: np.ndarray, scale: np.ndarray) -> tuple[np.ndarr
     return z, w
 
 
+def field_rule_groups(
+    mean: np.ndarray, std: np.ndarray, beta: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Yield ``(index, z, w, x)`` with ``x = beta (mean + std z)`` on the kink rule of each point.
+
+    The hot-loop form of :func:`gaussian_average` for a solver: ``<g(x)>_z`` of point
+    ``index[i]`` is ``sum(w[i] * g(x[i]))``. The rule of each point is refined at the
+    kink ``z = -mean / std`` with width ``1 / (beta std)`` (``std = 0`` gives the bulk
+    rule). Points are grouped by the number of nodes they need (up to four groups of
+    similar size), so that high-temperature points do not pay for the node count of
+    the low-temperature ones. No validation (hot path).
+
+    Parameters
+    ----------
+    mean, std, beta : (n,) ndarray
+        Flat arrays: mean and standard deviation (``>= 0``) of the field, inverse
+        temperature (``> 0``).
+
+    Yields
+    ------
+    index : (n_g,) ndarray of int
+        The points of the group.
+    z, w : (n_g, n_nodes) ndarray
+        Nodes and weights (each row sums to one).
+    x : (n_g, n_nodes) ndarray
+        ``beta (mean + std z)`` at the nodes.
+    """
+    pos = std > 0
+    s_safe = np.where(pos, std, 1.0)
+    center = np.where(pos, -mean / s_safe, -np.inf)
+    scale = np.where(pos, 1.0 / (beta * s_safe), np.inf)
+    n = mean.size
+    n_groups = int(min(4, max(1, n // 256)))
+    if n_groups == 1:
+        groups = [np.arange(n)]
+    else:
+        order = np.argsort(_kink_node_counts(center, scale), kind="stable")
+        groups = np.array_split(order, n_groups)
+    for g in groups:
+        z, w = _kink_nodes_weights(center[g], scale[g])
+        x = beta[g, None] * (mean[g, None] + std[g, None] * z)
+        yield g, z, w, x
+
+
 def kink_rule(center: np.ndarray | float, *, scale: np.ndarray | float) -> GaussianRule:
     """Kink-adapted trapezoid rule for ``Dz``, one rule per broadcast point.
 
@@ -247,8 +298,8 @@ def kink_rule(center: np.ndarray | float, *, scale: np.ndarray | float) -> Gauss
     Returns
     -------
     GaussianRule
-        ``nodes`` and ``weights`` of shape ``broadcast(center, scale).shape + (K,)``;
-        ``K`` is the largest node count needed by any point.
+        ``nodes`` and ``weights`` of shape ``broadcast(center, scale).shape + (n_nodes,)``;
+        ``n_nodes`` is the largest node count needed by any point.
 
     Raises
     ------
@@ -284,7 +335,7 @@ def gaussian_average(
     ----------
     fn : callable
         Vectorised function of ``h``; called once with an array of shape
-        ``broadcast(mean, std, temperature).shape + (K,)``.
+        ``broadcast(mean, std, temperature).shape + (n_nodes,)``.
     mean, std : array_like, optional
         Mean and standard deviation (``std >= 0``) of ``h``; broadcast together.
     temperature : array_like or None, optional
@@ -303,7 +354,8 @@ def gaussian_average(
     Raises
     ------
     ValueError
-        If ``std < 0`` or ``temperature <= 0``.
+        If ``mean`` is not finite, ``std < 0``, ``temperature <= 0``, or either is
+        not finite.
 
     Examples
     --------
@@ -311,17 +363,13 @@ def gaussian_average(
     >>> float(np.round(gaussian_average(lambda h: h**2, mean=1.0, std=2.0), 12))
     5.0
     """
-    mean = np.asarray(mean, dtype=float)
-    std = np.asarray(std, dtype=float)
-    if np.any(~(std >= 0)):
-        raise ValueError(f"std must be >= 0, got min {np.min(std)!r}")
+    mean = as_real_array("mean", mean, minimum=-np.inf)
+    std = as_real_array("std", std)
     if temperature is None:
         mean, std = np.broadcast_arrays(mean, std)
         rule = kink_rule(np.zeros(mean.shape), scale=np.full(mean.shape, np.inf))
     else:
-        temperature = np.asarray(temperature, dtype=float)
-        if np.any(~(temperature > 0)):
-            raise ValueError(f"temperature must be > 0, got min {np.min(temperature)!r}")
+        temperature = as_real_array("temperature", temperature, include_minimum=False)
         mean, std, temperature = np.broadcast_arrays(mean, std, temperature)
         with np.errstate(divide="ignore", invalid="ignore"):
             center = np.where(std > 0, -mean / np.where(std > 0, std, 1.0), -np.inf)

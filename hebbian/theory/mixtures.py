@@ -2,17 +2,19 @@ r"""Low-load theory of the Hopfield model: symmetric mixture states and their st
 
 Contract
 --------
-Finite number ``p`` of patterns, ``N -> infinity`` (``alpha = 0``), zero-diagonal
+Finite number ``K`` of patterns, ``N -> infinity`` (``alpha = 0``), zero-diagonal
 Hebbian couplings (the ``+alpha/2`` constant vanishes). Pure, deterministic functions;
 every average over the condensed patterns is an **exact finite sum** (binomial
 distribution of ``z_n = sum_{mu <= n} xi^mu`` or enumeration of the ``2^n`` sign
 patterns), never a sample. Temperatures are vectorised (NumPy broadcasting); the
-mixture size ``n`` is a Python integer. ``nan`` marks quantities that do not exist
-(e.g. a mixture overlap at ``T >= 1``).
+mixture size ``n <= K`` is a Python integer. ``nan`` marks quantities that do not exist
+(e.g. a mixture overlap at ``T >= 1``). Temperatures must be finite and ``>= 0`` (one-line
+:class:`ValueError` otherwise); the checks and ``ln 2cosh`` / ``sech^2`` come from the
+shared core :mod:`hebbian.theory._core`.
 
 Equations (AGS, Phys. Rev. A 32, 1007 (1985); Amit, *Modeling Brain Function* (1989),
 ch. 4; Coolen, Kuhn and Sollich (2005), ch. 21). Mean-field free energy per spin with
-overlaps ``m = (m_1, ..., m_p)``:
+overlaps ``m = (m_1, ..., m_K)``:
 
 .. math::
 
@@ -38,7 +40,7 @@ Stability: the Hessian of ``f`` in the overlaps is ``A`` with
 
 which must be positive definite. For the symmetric mixture it has three distinct
 eigenvalues: along ``(1, ..., 1)`` (longitudinal), ``n - 1`` transverse ones inside the
-condensed subspace, and ``p - n`` non-condensed ones
+condensed subspace, and ``K - n`` non-condensed ones
 ``1 - beta <sech^2(beta m_n z_n)>``.
 
 References
@@ -52,11 +54,12 @@ Systems* (Oxford, 2005).
 from __future__ import annotations
 
 import itertools
-import operator
 
 import numpy as np
 from scipy.optimize import brentq
 from scipy.special import gammaln
+
+from hebbian.theory._core import as_real_array, check_count, log2cosh, scalar_or_array, sech2
 
 __all__ = [
     "curie_weiss_magnetization",
@@ -73,43 +76,11 @@ __all__ = [
 MAX_ENUMERATED = 20
 
 
-def _check_n(n: object, *, name: str = "n") -> int:
-    try:
-        value = operator.index(n)  # rejects floats and bools-as-floats
-    except TypeError:
-        raise ValueError(f"{name} must be an integer >= 1, got {n!r}") from None
-    if value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {n!r}")
-    return value
-
-
-def _check_temperature(temperature: object) -> np.ndarray:
-    t = np.asarray(temperature, dtype=float)
-    bad = ~(t >= 0) | ~np.isfinite(t)
-    if np.any(bad):
-        raise ValueError(f"temperature must be finite and in [0, inf), got {t[bad].flat[0]!r}")
-    return t
-
-
-def _out(arr: np.ndarray) -> np.ndarray:
-    return arr[()] if arr.ndim == 0 else arr
-
-
 def _binomial(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Support ``z = n - 2k`` and probabilities ``C(n, k) / 2^n`` of ``z_n``."""
     k = np.arange(n + 1)
     log_w = gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1) - n * np.log(2.0)
     return (n - 2 * k).astype(float), np.exp(log_w)
-
-
-def _sech2(x: np.ndarray) -> np.ndarray:
-    e = np.exp(-2.0 * np.abs(x))
-    return 4.0 * e / (1.0 + e) ** 2
-
-
-def _log2cosh(x: np.ndarray) -> np.ndarray:
-    ax = np.abs(x)
-    return ax + np.log1p(np.exp(-2.0 * ax))
 
 
 def mixture_energy_zero_temperature(n: int) -> float:
@@ -138,7 +109,7 @@ def mixture_energy_zero_temperature(n: int) -> float:
     ValueError
         If ``n`` is not an integer ``>= 1``.
     """
-    n = _check_n(n)
+    n = check_count("n", n)
     z, w = _binomial(n)
     mean_abs = float(np.sum(w * np.abs(z)))
     return -(mean_abs**2) / (2.0 * n)
@@ -160,7 +131,7 @@ def mixture_overlap(
     n : int
         Number of mixed patterns, ``>= 1``.
     temperature : array_like
-        ``T >= 0``.
+        ``T``, finite and ``>= 0``.
     tol : float, optional
         Convergence threshold on ``|m - (1/n) <z tanh(beta m z)>|``.
     max_iter : int, optional
@@ -175,10 +146,10 @@ def mixture_overlap(
     Raises
     ------
     ValueError
-        If ``n < 1`` or ``temperature < 0``.
+        If ``n`` is not an integer ``>= 1``, or ``temperature`` is negative or not finite.
     """
-    n = _check_n(n)
-    t = _check_temperature(temperature)
+    n = check_count("n", n)
+    t = as_real_array("temperature", temperature)
     z, w = _binomial(n)
     tt = t.ravel()
     m0 = float(np.sum(w * np.abs(z))) / n
@@ -192,7 +163,7 @@ def mixture_overlap(
         for _ in range(max_iter):
             x = beta * m[:, None] * z
             g = np.sum(w * z * np.tanh(x), axis=1) / n
-            dg = np.sum(w * z * z * _sech2(x), axis=1) * beta[:, 0] / n
+            dg = np.sum(w * z * z * sech2(x), axis=1) * beta[:, 0] / n
             res = m - g
             done = np.abs(res) < tol
             if np.all(done):
@@ -200,7 +171,7 @@ def mixture_overlap(
             m = np.where(done, m, m - res / (1.0 - dg))
         ok = done & (m > 1e-7)
         out[idx] = np.where(ok, m, np.nan)
-    return _out(out.reshape(t.shape))
+    return scalar_or_array(out.reshape(t.shape))
 
 
 def curie_weiss_magnetization(temperature: np.ndarray | float) -> np.ndarray:
@@ -212,7 +183,7 @@ def curie_weiss_magnetization(temperature: np.ndarray | float) -> np.ndarray:
     Parameters
     ----------
     temperature : array_like
-        ``T >= 0``.
+        ``T``, finite and ``>= 0``.
 
     Returns
     -------
@@ -223,11 +194,11 @@ def curie_weiss_magnetization(temperature: np.ndarray | float) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``temperature < 0``.
+        If ``temperature`` is negative or not finite.
     """
-    t = _check_temperature(temperature)
+    t = as_real_array("temperature", temperature)
     m = np.asarray(mixture_overlap(1, t))
-    return _out(np.where(t >= 1, 0.0, m))
+    return scalar_or_array(np.where(t >= 1, 0.0, m))
 
 
 def mixture_free_energy(n: int, temperature: np.ndarray | float) -> np.ndarray:
@@ -246,7 +217,7 @@ def mixture_free_energy(n: int, temperature: np.ndarray | float) -> np.ndarray:
     n : int
         Number of mixed patterns, ``>= 1``.
     temperature : array_like
-        ``T >= 0``.
+        ``T``, finite and ``>= 0``.
 
     Returns
     -------
@@ -256,10 +227,10 @@ def mixture_free_energy(n: int, temperature: np.ndarray | float) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``n < 1`` or ``temperature < 0``.
+        If ``n`` is not an integer ``>= 1``, or ``temperature`` is negative or not finite.
     """
-    n = _check_n(n)
-    t = _check_temperature(temperature)
+    n = check_count("n", n)
+    t = as_real_array("temperature", temperature)
     m = np.asarray(mixture_overlap(n, t), dtype=float).ravel()
     tt = t.ravel()
     z, w = _binomial(n)
@@ -269,9 +240,9 @@ def mixture_free_energy(n: int, temperature: np.ndarray | float) -> np.ndarray:
     pos = np.flatnonzero(~zero & np.isfinite(m))
     if pos.size:
         beta = 1.0 / tt[pos]
-        lc = np.sum(w * _log2cosh(beta[:, None] * m[pos, None] * z), axis=1)
+        lc = np.sum(w * log2cosh(beta[:, None] * m[pos, None] * z), axis=1)
         f[pos] = n * m[pos] ** 2 / 2.0 - tt[pos] * lc
-    return _out(f.reshape(t.shape))
+    return scalar_or_array(f.reshape(t.shape))
 
 
 def _sign_patterns(n: int) -> np.ndarray:
@@ -300,7 +271,7 @@ def overlap_hessian(overlaps: np.ndarray, temperature: np.ndarray | float) -> np
     overlaps : (n,) array_like
         Condensed overlaps ``m_1 .. m_n``, ``1 <= n <= 20``.
     temperature : array_like
-        ``T > 0``.
+        ``T``, finite and ``> 0``.
 
     Returns
     -------
@@ -310,18 +281,16 @@ def overlap_hessian(overlaps: np.ndarray, temperature: np.ndarray | float) -> np
     Raises
     ------
     ValueError
-        If ``overlaps`` is not a non-empty 1-D array of at most 20 finite values or
-        ``temperature <= 0``.
+        If ``overlaps`` is not a non-empty 1-D array of at most 20 finite values, or
+        ``temperature`` is not finite and ``> 0``.
     """
     m = np.asarray(overlaps, dtype=float)
     if m.ndim != 1 or m.size < 1 or not np.all(np.isfinite(m)):
         raise ValueError(f"overlaps must be a non-empty 1-D array of finite values, got {m!r}")
-    t = _check_temperature(temperature)
-    if np.any(t == 0):
-        raise ValueError("temperature must be > 0 for the Hessian, got 0")
+    t = as_real_array("temperature", temperature, include_minimum=False)
     xi = _sign_patterns(m.size)
     beta = 1.0 / t.ravel()
-    g = _sech2(beta[:, None] * (xi @ m)[None, :]) / xi.shape[0]  # (T, 2^n)
+    g = sech2(beta[:, None] * (xi @ m)[None, :]) / xi.shape[0]  # (T, 2^n)
     a = np.eye(m.size) - beta[:, None, None] * np.einsum("tk,ki,kj->tij", g, xi, xi)
     return a.reshape(t.shape + (m.size, m.size))
 
@@ -347,7 +316,8 @@ def mixture_hessian_eigenvalues(n: int, temperature: np.ndarray | float) -> np.n
     n : int
         Number of mixed patterns, ``>= 1``.
     temperature : array_like
-        ``0 < T < 1`` (``nan`` elsewhere: no mixture state).
+        ``T``, finite and ``>= 0``; ``nan`` results outside ``0 < T < 1`` (no mixture
+        state).
 
     Returns
     -------
@@ -358,10 +328,10 @@ def mixture_hessian_eigenvalues(n: int, temperature: np.ndarray | float) -> np.n
     Raises
     ------
     ValueError
-        If ``n < 1`` or ``temperature < 0``.
+        If ``n`` is not an integer ``>= 1``, or ``temperature`` is negative or not finite.
     """
-    n = _check_n(n)
-    t = _check_temperature(temperature)
+    n = check_count("n", n)
+    t = as_real_array("temperature", temperature)
     m = np.asarray(mixture_overlap(n, t), dtype=float).ravel()
     tt = t.ravel()
     out = np.full((tt.size, 3), np.nan)
@@ -369,7 +339,7 @@ def mixture_hessian_eigenvalues(n: int, temperature: np.ndarray | float) -> np.n
     if pos.size:
         z, w = _binomial(n)
         beta = 1.0 / tt[pos]
-        g = _sech2(beta[:, None] * m[pos, None] * z)
+        g = sech2(beta[:, None] * m[pos, None] * z)
         mean_g = np.sum(w * g, axis=1)
         mean_z2g = np.sum(w * z * z * g, axis=1)
         out[pos, 0] = 1.0 - beta * mean_z2g / n
@@ -392,7 +362,7 @@ def mixture_is_stable(n: int, temperature: np.ndarray | float) -> np.ndarray:
     n : int
         Number of mixed patterns, ``>= 1``.
     temperature : array_like
-        ``T >= 0``.
+        ``T``, finite and ``>= 0``.
 
     Returns
     -------
@@ -402,16 +372,16 @@ def mixture_is_stable(n: int, temperature: np.ndarray | float) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``n < 1`` or ``temperature < 0``.
+        If ``n`` is not an integer ``>= 1``, or ``temperature`` is negative or not finite.
     """
-    n = _check_n(n)
-    t = _check_temperature(temperature)
+    n = check_count("n", n)
+    t = as_real_array("temperature", temperature)
     lam = np.asarray(mixture_hessian_eigenvalues(n, np.where(t == 0, 1e-3, t)))
     finite = np.isfinite(lam)
     stable = np.all(np.where(finite, lam > 0, True), axis=-1) & np.isfinite(lam[..., 0])
     if n % 2 == 0:
         stable = np.where(t == 0, False, stable)
-    return _out(np.asarray(stable))
+    return scalar_or_array(np.asarray(stable))
 
 
 def mixture_stability_temperature(n: int) -> float:
@@ -439,7 +409,7 @@ def mixture_stability_temperature(n: int) -> float:
     ValueError
         If ``n`` is not an integer ``>= 1``.
     """
-    n = _check_n(n)
+    n = check_count("n", n)
     if n == 1:
         return 1.0
     if n % 2 == 0:

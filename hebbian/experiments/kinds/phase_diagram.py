@@ -1,6 +1,6 @@
 """The Amit-Gutfreund-Sompolinsky phase diagram of the Hopfield model in (alpha, T).
 
-Theory (AGS, Ann. Phys. 173, 30 (1987); :mod:`hebbian.theory.hopfield`): the freezing
+Theory (AGS, Ann. Phys. 173, 30 (1987); :mod:`hebbian.theory.hopfield_lines`): the freezing
 line ``T_g = 1 + sqrt(alpha)``, the retrieval spinodal ``T_M(alpha)``, the line
 ``T_c(alpha)`` where retrieval becomes the global minimum (re-entrant), and the
 de Almeida-Thouless line of the retrieval state. They divide the plane into the
@@ -21,7 +21,7 @@ import json
 import numpy as np
 import xarray as xr
 
-from hebbian.experiments.registry import ExperimentKind, Param, register
+from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.models import HebbianModel
 from hebbian.patterns import random_patterns
 
@@ -109,12 +109,13 @@ class HopfieldPhaseDiagram(ExperimentKind):
         return {"m": float(m0.mean()), "abs_m": float(np.abs(m0).mean())}
 
     def assemble(self, params, points, results):
-        from hebbian.theory.hopfield import phase_lines, solve_rs
+        from hebbian.theory.hopfield import solve_hopfield
+        from hebbian.theory.hopfield_lines import phase_lines
 
         a, T = np.array(params["alpha"]), np.array(params["temperature"])
         shape = (a.size, T.size, params["n_samples"])
         m = np.array([r["m"] for r in results]).reshape(shape)
-        rs = solve_rs(a[:, None], T[None, :], branch="retrieval")
+        rs = solve_hopfield(a[:, None], T[None, :], branch="retrieval")
         m_rs = np.where(rs.converged, rs.m, 0.0)
         grid_lines = phase_lines(a)
         phase = classify_phases(
@@ -198,8 +199,8 @@ class HopfieldPhaseDiagram(ExperimentKind):
         )
 
     def obtained(self, ds):
-        from hebbian.theory.hopfield import (
-            critical_capacity,
+        from hebbian.theory.hopfield import critical_capacity
+        from hebbian.theory.hopfield_lines import (
             freezing_temperature,
             retrieval_spinodal_temperature,
             retrieval_transition_temperature,
@@ -223,7 +224,11 @@ class HopfieldPhaseDiagram(ExperimentKind):
         cuts = None
         if ax is None:
             _, (ax, cuts) = plt.subplots(
-                1, 2, figsize=(11, 4.6), gridspec_kw={"width_ratios": [1.35, 1]}
+                1,
+                2,
+                figsize=(11, 5.0),
+                gridspec_kw={"width_ratios": [1.35, 1]},
+                layout="constrained",
             )
         a, T = ds.alpha.values, ds.temperature.values
         mesh = ax.pcolormesh(
@@ -233,33 +238,35 @@ class HopfieldPhaseDiagram(ExperimentKind):
             mesh, ax=ax, pad=0.01, label=f"MC overlap $m$ (N = {ds.attrs['n_neurons']})"
         )
         la = ds.line_alpha.values
-        ax.plot(la, ds.T_g, "k-", lw=1.5, label=r"$T_g = 1+\sqrt{\alpha}$")
-        ax.plot(la, ds.T_M, "C3-", lw=1.5, label=r"$T_M$ (retrieval spinodal)")
+        ax.plot(la, _drawn(ds.T_g), "k-", lw=1.5, label=r"$T_g = 1+\sqrt{\alpha}$")
+        ax.plot(la, _drawn(ds.T_M), "C3-", lw=1.5, label=r"$T_M$ (retrieval spinodal)")
         # upper branch out to the tip, then the lower (re-entrant) branch back to T = 0
-        upper, low = ds.T_c.values, ds.T_c_low.values
+        # (rounded first, so that the last bits of a lower branch at T = 0 choose nothing)
+        upper, low = _drawn(ds.T_c.values), _drawn(ds.T_c_low.values)
         has_low = np.isfinite(low) & (low > 0)
         path_a = np.concatenate([la[np.isfinite(upper)], la[has_low][::-1]])
         path_t = np.concatenate([upper[np.isfinite(upper)], low[has_low][::-1]])
         ax.plot(path_a, path_t, "C2-", lw=1.5, label=r"$T_c$ (retrieval = global minimum)")
-        ax.plot(la, ds.T_AT, "C1--", lw=1.2, label=r"$T_{AT}$ (RS unstable below)")
-        ax.text(0.03, 1.2, "paramagnet", fontsize=9)
+        ax.plot(la, _drawn(ds.T_AT), "C1--", lw=1.2, label=r"$T_{AT}$ (RS unstable below)")
+        # phase names, each inside its region (the paramagnet is the wedge above T_g)
+        ax.text(0.004, 1.215, "paramagnet", fontsize=9)
         ax.text(0.11, 0.75, "spin glass", fontsize=9)
-        ax.text(0.015, 0.25, "retrieval\n(global min.)", fontsize=8)
-        ax.text(0.09, 0.12, "retrieval\n(metastable)", fontsize=8)
+        ax.text(0.012, 0.25, "retrieval\n(global min.)", fontsize=8, color="w")
+        ax.text(0.075, 0.1, "retrieval\n(metastable)", fontsize=8, color="w")
         ax.set_xlim(0, max(a.max(), la.max()))
         ax.set_ylim(0, max(T.max(), 1.3))
         ax.set_xlabel(r"load $\alpha$")
         ax.set_ylabel("temperature $T$")
         ax.set_title("Hopfield phase diagram: RS lines (AGS) and Monte Carlo", fontsize=10)
-        ax.legend(fontsize=7.5, loc="upper right")
+        # below the axes: inside, the legend would hide Monte Carlo cells and cross T_g
+        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
         if cuts is not None:
             self._plot_cuts(ds, cuts)
-            ax.figure.tight_layout()
         return ax
 
     @staticmethod
     def _plot_cuts(ds, ax):
-        from hebbian.theory.hopfield import solve_rs
+        from hebbian.theory.hopfield import solve_hopfield
 
         T_dense = np.linspace(0.0, float(ds.temperature.max()), 200)
         picks = ds.alpha.values[:: max(1, ds.alpha.size // 4)][:4]
@@ -275,9 +282,21 @@ class HopfieldPhaseDiagram(ExperimentKind):
                 color=f"C{i}",
                 label=rf"MC $\alpha={a:g}$",
             )
-            rs = solve_rs(a, T_dense, branch="retrieval")
-            ax.plot(T_dense, np.where(rs.converged, rs.m, np.nan), color=f"C{i}", lw=1.2)
+            rs = solve_hopfield(a, T_dense, branch="retrieval")
+            ax.plot(T_dense, _drawn(np.where(rs.converged, rs.m, np.nan)), color=f"C{i}", lw=1.2)
         ax.set_xlabel("temperature $T$")
         ax.set_ylabel("overlap $m$")
         ax.set_title("cuts: MC (points) and RS retrieval (lines)", fontsize=10)
         ax.legend(fontsize=7.5)
+
+
+def _drawn(values, decimals: int = 6) -> np.ndarray:
+    """Round theory values to ``10**-decimals`` before they are drawn.
+
+    The theory curves use NumPy's transcendental functions, whose last bits depend on
+    the CPU (SIMD code paths), and Agg renders a polyline of nearly collinear segments
+    differently after a one-ulp change of one vertex. Rounding to 1e-6 (an error of a
+    few thousandths of a pixel on these axes) gives the same PNG bytes on every machine,
+    unless a value lies within its last bits of a rounding boundary.
+    """
+    return np.round(np.asarray(values, dtype=float), decimals)

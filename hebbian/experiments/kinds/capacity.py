@@ -20,11 +20,13 @@ the RS T = 0 retrieval overlap
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import xarray as xr
 
-from hebbian.experiments.config import ConfigError
-from hebbian.experiments.registry import ExperimentKind, Param, register
+from hebbian.experiments.base import ExperimentKind, Param, register
+from hebbian.experiments.errors import ConfigError
 from hebbian.models import HebbianModel
 from hebbian.patterns import random_patterns
 
@@ -34,22 +36,39 @@ __all__ = ["HopfieldCapacity", "crossing_load", "extrapolate_capacity"]
 def extrapolate_capacity(n_neurons, alpha_c, alpha_c_err) -> tuple[float, float, float]:
     """Fit :math:`\\alpha_c(N) = \\alpha_c(\\infty) + b N^{-1/2}` by weighted least squares.
 
+    The fit is the closed form of the two-parameter weighted least squares, with weights
+    :math:`w = 1/\\sigma^2`, centred at the weighted mean :math:`\\bar x` of
+    :math:`x = N^{-1/2}`: :math:`b = \\sum w (x-\\bar x)(y-\\bar y) / \\sum w (x-\\bar x)^2`,
+    :math:`\\alpha_c(\\infty) = \\bar y - b \\bar x` and
+    :math:`\\operatorname{Var}\\alpha_c(\\infty) = 1/\\sum w + \\bar x^2/\\sum w (x-\\bar x)^2`.
+    It uses only correctly rounded operations (``sqrt``, elementwise products) and
+    exactly rounded sums (:func:`math.fsum`), no BLAS or LAPACK, so the result is the
+    same to the last bit on every CPU (a LAPACK ``lstsq`` is not, and its last bits move
+    the drawn fit line). It equals the ``lstsq`` solution to rounding.
+
     Returns
     -------
     alpha_inf, alpha_inf_err, slope : float
-        NaN when fewer than two sizes have a finite estimate. Errors of zero are
+        NaN when fewer than two distinct sizes have a finite estimate. Errors of zero are
         floored at 1e-4 (the grid resolution makes smaller bootstrap errors unreliable).
     """
-    x = np.asarray(n_neurons, dtype=float) ** -0.5
+    nan = float("nan")
+    x = 1.0 / np.sqrt(np.asarray(n_neurons, dtype=float))
     y = np.asarray(alpha_c, dtype=float)
     sigma = np.maximum(np.nan_to_num(np.asarray(alpha_c_err, dtype=float), nan=1.0), 1e-4)
     ok = np.isfinite(y)
     if ok.sum() < 2:
-        return float("nan"), float("nan"), float("nan")
-    A = np.stack([np.ones(ok.sum()), x[ok]], axis=1) / sigma[ok, None]
-    coef, *_ = np.linalg.lstsq(A, y[ok] / sigma[ok], rcond=None)
-    cov = np.linalg.inv(A.T @ A)
-    return float(coef[0]), float(np.sqrt(cov[0, 0])), float(coef[1])
+        return nan, nan, nan
+    x, y, w = x[ok], y[ok], 1.0 / (sigma[ok] * sigma[ok])
+    total = math.fsum(w)
+    x_mean = math.fsum(w * x) / total
+    y_mean = math.fsum(w * y) / total
+    dx = x - x_mean
+    sxx = math.fsum(w * dx * dx)
+    if not sxx > 0.0:  # a single distinct size: the slope is undetermined
+        return nan, nan, nan
+    slope = math.fsum(w * dx * (y - y_mean)) / sxx
+    return y_mean - slope * x_mean, math.sqrt(1.0 / total + x_mean * x_mean / sxx), slope
 
 
 def crossing_load(alphas: np.ndarray, fraction: np.ndarray, level: float = 0.5) -> float:
@@ -66,6 +85,18 @@ def crossing_load(alphas: np.ndarray, fraction: np.ndarray, level: float = 0.5) 
         return float(alphas[0])
     a0, a1, f0, f1 = alphas[j - 1], alphas[j], fraction[j - 1], fraction[j]
     return float(a0 + (f0 - level) * (a1 - a0) / (f0 - f1))
+
+
+def _drawn(values, decimals: int = 6) -> np.ndarray:
+    """Round theory values to ``10**-decimals`` before they are drawn.
+
+    The theory curves use NumPy's transcendental functions, whose last bits depend on
+    the CPU (SIMD code paths), and Agg renders a polyline of nearly collinear segments
+    differently after a one-ulp change of one vertex. Rounding to 1e-6 (an error of a
+    few thousandths of a pixel on these axes) gives the same PNG bytes on every machine,
+    unless a value lies within its last bits of a rounding boundary.
+    """
+    return np.round(np.asarray(values, dtype=float), decimals)
 
 
 @register
@@ -97,6 +128,12 @@ class HopfieldCapacity(ExperimentKind):
     def check(self, params, *, where):
         if list(params["alpha"]) != sorted(set(params["alpha"])):
             raise ConfigError(f"{where} alpha must be strictly increasing, got {params['alpha']}")
+        if len(set(params["n_neurons"])) < 2:
+            raise ConfigError(
+                f"{where} n_neurons needs at least two different sizes, got "
+                f"{params['n_neurons']}: alpha_c is extrapolated to N -> infinity from the "
+                f"finite-size capacities alpha_c(N)"
+            )
         for N in params["n_neurons"]:
             k_min = min(round(a * N) for a in params["alpha"])
             if k_min < params["n_chains"]:
@@ -254,7 +291,11 @@ class HopfieldCapacity(ExperimentKind):
         side = None
         if ax is None:
             _, (ax, side) = plt.subplots(
-                1, 2, figsize=(9.6, 4.4), gridspec_kw={"width_ratios": [2.6, 1]}
+                1,
+                2,
+                figsize=(9.6, 4.4),
+                gridspec_kw={"width_ratios": [2.6, 1]},
+                layout="constrained",
             )
         cmap = plt.get_cmap("viridis")
         Ns = ds.n_neurons.values
@@ -274,33 +315,29 @@ class HopfieldCapacity(ExperimentKind):
             )
         dense = np.linspace(0.0, float(ds.alpha.max()), 400)
         th = zero_temperature_retrieval(dense)
-        ax.plot(dense, np.where(th.exists, th.m, np.nan), "k-", lw=1.6, label="RS theory (AGS)")
-        crit = critical_capacity()
-        ax.axvline(
-            float(crit.alpha),
-            color="k",
-            ls=":",
-            lw=1,
-            label=rf"$\alpha_c^{{RS}}={float(crit.alpha):.4f}$",
+        ax.plot(
+            dense, _drawn(np.where(th.exists, th.m, np.nan)), "k-", lw=1.6, label="RS theory (AGS)"
         )
-        if side is not None:
-            self._plot_extrapolation(ds, side)
-            ax.figure.tight_layout()
+        alpha_rs = float(_drawn(critical_capacity().alpha))
+        ax.axvline(alpha_rs, color="k", ls=":", lw=1, label=rf"$\alpha_c^{{RS}}={alpha_rs:.4f}$")
         ax.set_xlabel(r"load $\alpha = K/N$")
         ax.set_ylabel(r"final overlap $m$")
         ax.set_title("Hopfield network at T = 0: retrieval from a stored pattern", fontsize=10)
         ax.set_ylim(0, 1.04)
         ax.legend(fontsize=7.5, loc="lower left")
+        if side is not None:
+            self._plot_extrapolation(ds, side, alpha_rs)
         return ax
 
     @staticmethod
-    def _plot_extrapolation(ds, ax):
-        x = ds.n_neurons.values**-0.5
+    def _plot_extrapolation(ds, ax, alpha_rs):
+        x = 1.0 / np.sqrt(ds.n_neurons.values.astype(float))
         ax.errorbar(x, ds.alpha_c_N, yerr=ds.alpha_c_N_err, fmt="o", ms=3, capsize=2, color="C3")
         a_inf, b = float(ds.alpha_c_inf), float(ds.alpha_c_slope)
-        grid = np.linspace(0, x.max() * 1.05, 50)
-        ax.plot(grid, a_inf + b * grid, "C3--", lw=1)
-        ax.axhline(0.137905, color="k", ls=":", lw=1)
+        # two points: a straight line drawn as many segments moves pixels on a last-bit change
+        ends = np.array([0.0, x.max() * 1.05])
+        ax.plot(ends, a_inf + b * ends, "C3--", lw=1)
+        ax.axhline(alpha_rs, color="k", ls=":", lw=1)
         ax.set_xlim(0, None)
         ax.set_xlabel(r"$N^{-1/2}$")
         ax.set_ylabel(r"$\alpha_c(N)$ (half of the chains retrieve)")

@@ -2,8 +2,8 @@
 
 This is the GPU engine's algorithm written once for any array module: run on NumPy it
 is the ``"blocked"`` CPU backend, which the tests check spin for spin against the
-reference kernels; run on CuPy (:mod:`hebbian.gpu.cupy_kernels`) it is the GPU engine,
-with the visits of a block fused into one CUDA kernel.
+reference kernels; run on CuPy (the ``"cupy"`` backend that :mod:`hebbian.gpu`
+supplies) it is the GPU engine, with the visits of a block fused into one CUDA kernel.
 
 Scheme (the design notes' "one idea that unifies the engines", on a GPU)
 ------------------------------------------------------------------------
@@ -73,13 +73,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from hebbian.gpu.cuda_source import MAX_BLOCK_SIZE
 from hebbian.models import HebbianModel
 from hebbian.montecarlo.dynamics import HEAT_BATH, ZERO_TEMPERATURE, new_spins
 from hebbian.observables import ordered_products
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
+    "MAX_BLOCK_SIZE",
     "BlockedArrays",
     "fused_block_step",
     "generic_block_step",
@@ -94,6 +94,9 @@ __all__ = [
 
 #: Visits per block: the in-block work grows as B, the number of products as N / B.
 DEFAULT_BLOCK_SIZE = 64
+
+#: Largest block of a fused pass (the CUDA kernel's per-thread flip list holds this many).
+MAX_BLOCK_SIZE = 256
 
 #: Sites per product in the synchronous schedule (bounds the (sites, chains) buffers).
 SYNCHRONOUS_CHUNK = 2048

@@ -1,8 +1,11 @@
-"""Which device runs the chains: CuPy imported lazily, one clear error when it cannot.
+"""The one place where a device is chosen: CuPy imported lazily, one clear error if absent.
 
 ``device="auto"`` picks the GPU only when CuPy imports and sees a CUDA device, and the
-run is one the GPU engine can do exactly (:func:`gpu_limitation`); ``"gpu"`` insists
-and fails with one line saying why; ``"cpu"`` never touches CuPy.
+run is one the GPU code can do (the caller passes a ``limitation`` when it cannot);
+``"gpu"`` insists and fails with one line saying why; ``"cpu"`` never touches CuPy.
+:func:`array_module` turns the choice into NumPy or CuPy, for the array-API code of
+every family (the spin engine takes its kernels from the backends of
+:mod:`hebbian.montecarlo.backends` instead).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from hebbian._validation import check_choice
 __all__ = [
     "DEVICES",
     "GPUUnavailableError",
+    "array_module",
     "gpu_unavailable_reason",
     "require_cupy",
     "resolve_device",
@@ -83,3 +87,18 @@ def resolve_device(device: str, *, limitation: str | None = None) -> str:
     if limitation is not None or gpu_unavailable_reason() is not None:
         return "cpu"
     return "gpu"  # pragma: no cover - depends on the machine
+
+
+def array_module(device: str = "auto"):
+    """Return the array module of ``device``: :mod:`numpy` on the CPU, :mod:`cupy` on the GPU.
+
+    Raises
+    ------
+    ValueError, GPUUnavailableError
+        As :func:`resolve_device`.
+    """
+    if resolve_device(device) == "gpu":
+        return require_cupy()  # pragma: no cover - depends on the machine
+    import numpy
+
+    return numpy

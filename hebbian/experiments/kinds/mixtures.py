@@ -37,11 +37,13 @@ left the basin is reported too.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import xarray as xr
 
-from hebbian.experiments.config import ConfigError
-from hebbian.experiments.registry import ExperimentKind, Param, register
+from hebbian.experiments.base import ExperimentKind, Param, register
+from hebbian.experiments.errors import ConfigError
 from hebbian.models import HebbianModel
 from hebbian.patterns import random_patterns
 
@@ -56,16 +58,65 @@ def stiffness_zero(temperature: np.ndarray, stiffness: np.ndarray) -> float:
 
     Uses the finite points (NaN marks temperatures without a reliable measurement);
     returns the smallest root above the lowest such temperature (NaN if fewer than 3
-    points or no root below T = 1).
+    points at 3 distinct temperatures, or no root below T = 1).
+
+    The fit and the roots are computed in closed form (:func:`_quadratic_fit`, then the
+    cancellation-free quadratic formula), with no BLAS or LAPACK call, so that the result
+    is the same to the last bit on every CPU; it equals ``np.roots(np.polyfit(...))`` to
+    rounding.
     """
     T, lam = np.asarray(temperature, float), np.asarray(stiffness, float)
     ok = np.isfinite(lam)
     if ok.sum() < 3:
         return float("nan")
-    roots = np.roots(np.polyfit(T[ok], lam[ok], 2))
-    real = np.sort(roots[np.isreal(roots)].real)
-    real = real[(real > T[ok].min()) & (real < 1.0)]
-    return float(real[0]) if real.size else float("nan")
+    T, lam = T[ok], lam[ok]
+    lo, hi = float(T.min()), float(T.max())
+    if not hi > lo:
+        return float("nan")
+    mid, half = 0.5 * (lo + hi), 0.5 * (hi - lo)
+    coef = _quadratic_fit((T - mid) / half, lam)
+    if coef is None:
+        return float("nan")
+    c0, c1, c2 = coef  # in u = (T - mid) / half
+    if c2 == 0.0:
+        roots_u = [-c0 / c1] if c1 != 0.0 else []
+    else:
+        disc = c1 * c1 - 4.0 * c2 * c0
+        if disc < 0.0:
+            return float("nan")
+        q = -0.5 * (c1 + math.copysign(math.sqrt(disc), c1))
+        roots_u = [q / c2, c0 / q] if q != 0.0 else [0.0]
+    roots = sorted(mid + half * u for u in roots_u)
+    real = [r for r in roots if lo < r < 1.0]
+    return float(real[0]) if real else float("nan")
+
+
+def _quadratic_fit(u: np.ndarray, y: np.ndarray) -> tuple[float, float, float] | None:
+    """Least-squares ``y ~ c0 + c1 u + c2 u^2`` for ``u`` in [-1, 1]; None if singular.
+
+    Normal equations (well conditioned for ``u`` spread over [-1, 1]) with exactly
+    rounded sums (:func:`math.fsum`), solved by Cramer's rule: the same bits on every CPU.
+    """
+    powers = [np.ones_like(u), u, u * u, u * u * u, (u * u) * (u * u)]
+    g = [math.fsum(p) for p in powers]  # g[k] = sum u^k
+    r = [math.fsum(powers[k] * y) for k in range(3)]
+    gram = [[g[0], g[1], g[2]], [g[1], g[2], g[3]], [g[2], g[3], g[4]]]
+
+    def det(m):
+        return (
+            m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+        )
+
+    d = det(gram)
+    if not abs(d) > 1e-12 * g[0] ** 3:
+        return None
+    out = []
+    for j in range(3):
+        m = [[r[i] if k == j else gram[i][k] for k in range(3)] for i in range(3)]
+        out.append(det(m) / d)
+    return out[0], out[1], out[2]
 
 
 def mixture_state(memories: np.ndarray, n: int) -> np.ndarray:
@@ -310,9 +361,13 @@ class HopfieldMixtures(ExperimentKind):
     def plot(self, ds, ax=None):
         import matplotlib.pyplot as plt
 
-        right = None
+        stiffness_ax = escaped_ax = None
         if ax is None:
-            _, (ax, right) = plt.subplots(1, 2, figsize=(10, 4.2))
+            fig = plt.figure(figsize=(10.5, 4.8), layout="constrained")
+            axes = fig.subplot_mosaic(
+                [["energy", "stiffness"], ["energy", "escaped"]], height_ratios=[2.4, 1]
+            )
+            ax, stiffness_ax, escaped_ax = axes["energy"], axes["stiffness"], axes["escaped"]
         ns = ds.n.values
         ax.errorbar(
             ns,
@@ -323,64 +378,83 @@ class HopfieldMixtures(ExperimentKind):
             capsize=3,
             label=f"MC, N = {ds.attrs['n_neurons']}, K = {ds.attrs['n_patterns']}",
         )
-        ax.plot(ns, ds.energy_theory, "k_", ms=22, mew=2, label="AGS 1985 $E_n$")
-        for n, e in zip(ns, ds.energy_theory.values):
+        theory = _drawn(ds.energy_theory.values)
+        ax.plot(ns, theory, "k_", ms=22, mew=2, label="AGS 1985 $E_n$")
+        for n, e in zip(ns, theory):
             ax.annotate(
-                f"{e:.4f}", (n, e), textcoords="offset points", xytext=(12, -3), fontsize=8
+                f"{e:.4f}".replace("-", "\N{MINUS SIGN}"),
+                (n, e),
+                textcoords="offset points",
+                xytext=(14, -3),
+                fontsize=8,
             )
+        # room on the right for the value printed beside the last mixture
+        ax.set_xlim(ns.min() - 0.8, ns.max() + 1.6)
+        ax.margins(y=0.08)
         ax.set_xticks(ns)
         ax.set_xlabel("mixture size $n$")
-        ax.set_ylabel(r"energy per spin at $T=0$, $\alpha\to 0$")
+        ax.set_ylabel(r"energy per spin $E_n$ at $T=0$, $\alpha\to 0$")
         ax.set_title("Symmetric mixture states: energies", fontsize=10)
-        ax.legend(fontsize=8)
-        if right is not None:
-            self._plot_stability(ds, right)
-            ax.figure.tight_layout()
+        ax.legend(fontsize=8, loc="upper left")
+        if stiffness_ax is not None:
+            self._plot_stability(ds, stiffness_ax, escaped_ax)
         return ax
 
     @staticmethod
-    def _plot_stability(ds, ax):
+    def _plot_stability(ds, ax, escaped_ax):
         from hebbian.theory.mixtures import mixture_hessian_eigenvalues
 
         T = ds.temperature.values
         dense = np.linspace(T.min(), min(0.99, T.max() + 0.05), 200)
         ax.plot(
             dense,
-            np.asarray(mixture_hessian_eigenvalues(3, dense))[:, 1],
+            _drawn(np.asarray(mixture_hessian_eigenvalues(3, dense))[:, 1]),
             "k-",
             lw=1.2,
             label="theory: transverse eigenvalue",
         )
-        ax.plot(T, ds.stiffness, "o", ms=5, color="C0", label="MC: $T/(v+T)$ in the basin")
-        fit_t = float(ds.T_3_mc)
-        ax.axvline(
-            float(ds.T_3_theory),
-            color="k",
-            lw=1,
-            ls=":",
-            label=rf"RS $T_3 = {float(ds.T_3_theory):.3f}$",
-        )
-        ax.axvline(
-            fit_t,
-            color="C0",
-            lw=1,
-            ls="--",
-            label=rf"MC $T_3 = {fit_t:.3f} \pm {float(ds.T_3_mc_err):.3f}$",
-        )
-        ax.plot(
-            T,
-            ds.escaped,
-            "s--",
-            ms=3,
-            color="C3",
-            lw=0.8,
-            label=f"fraction that left the basin in {ds.attrs['stability_sweeps']} sweeps",
-        )
+        # the MC stiffness carries the last bits of a BLAS product (point_result): round it too
+        ax.plot(T, _drawn(ds.stiffness), "o", ms=5, color="C0", label="MC: $T/(v+T)$ in the basin")
         ax.axhline(0, color="0.5", lw=0.5)
-        ax.set_xlabel("temperature $T$")
-        ax.set_ylabel(r"stiffness $\lambda$ / fraction")
+        # T_3 is where the stiffness vanishes: mark both estimates on the lambda = 0 line
+        t3_rs, t3_mc = float(_drawn(ds.T_3_theory)), float(_drawn(ds.T_3_mc))
+        t3_err = float(_drawn(ds.T_3_mc_err))
+        ax.plot(
+            [t3_rs],
+            [0.0],
+            "D",
+            ms=6,
+            mfc="none",
+            mec="k",
+            mew=1.2,
+            label=rf"RS $T_3 = {t3_rs:.3f}$",
+        )
+        ax.errorbar(
+            [t3_mc],
+            [0.0],
+            xerr=[t3_err],
+            fmt="s",
+            ms=5,
+            capsize=3,
+            color="C0",
+            label=rf"MC $T_3 = {t3_mc:.3f} \pm {t3_err:.3f}$ (quadratic fit)",
+        )
+        ax.set_ylabel(r"transverse stiffness $\lambda$")
         ax.set_title("Local stability of the 3-mixture", fontsize=10)
-        ax.legend(fontsize=7.5)
+        ax.legend(fontsize=7.5, loc="upper right")
+        if escaped_ax is None:
+            ax.set_xlabel("temperature $T$")
+            return
+        escaped_ax.sharex(ax)
+        ax.tick_params(labelbottom=False)
+        escaped_ax.plot(T, ds.escaped, "s-", ms=3.5, color="C3", lw=1)
+        escaped_ax.set_ylim(-0.08, 1.08)
+        escaped_ax.set_yticks([0, 0.5, 1])
+        escaped_ax.set_xlabel("temperature $T$")
+        escaped_ax.set_ylabel(
+            f"fraction that left\nthe basin ({ds.attrs['stability_sweeps']} sweeps)", fontsize=9
+        )
+        ax.figure.align_ylabels([ax, escaped_ax])
 
 
 def _nanmedian(x: np.ndarray) -> np.ndarray:
@@ -389,3 +463,15 @@ def _nanmedian(x: np.ndarray) -> np.ndarray:
     ok = np.isfinite(x).any(axis=-1)
     out[ok] = np.nanmedian(x[ok], axis=-1)
     return out
+
+
+def _drawn(values, decimals: int = 6) -> np.ndarray:
+    """Round theory values to ``10**-decimals`` before they are drawn.
+
+    The theory curves use NumPy's transcendental functions, whose last bits depend on
+    the CPU (SIMD code paths), and Agg renders a polyline of nearly collinear segments
+    differently after a one-ulp change of one vertex. Rounding to 1e-6 (an error of a
+    few thousandths of a pixel on these axes) gives the same PNG bytes on every machine,
+    unless a value lies within its last bits of a rounding boundary.
+    """
+    return np.round(np.asarray(values, dtype=float), decimals)
