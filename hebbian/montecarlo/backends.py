@@ -181,32 +181,30 @@ def choose_backend(
     return gpu[0]  # pragma: no cover - depends on the machine
 
 
-def _reference() -> Backend:
-    from hebbian.montecarlo import reference as k
+def _cpu_kernels(name: str, kernels) -> Backend:
+    """Return the backend of a module with the kernels of the reference module."""
     from hebbian.montecarlo.arrays import prepare
 
     return Backend(
-        name="reference",
-        hebbian_sweep=k.hebbian_sweep,
-        hebbian_synchronous=k.hebbian_synchronous,
+        name=name,
+        hebbian_sweep=kernels.hebbian_sweep,
+        hebbian_synchronous=kernels.hebbian_synchronous,
         prepare_hebbian=prepare,
-        coupling_sweep=k.coupling_sweep,
-        coupling_synchronous=k.coupling_synchronous,
+        coupling_sweep=kernels.coupling_sweep,
+        coupling_synchronous=kernels.coupling_synchronous,
     )
+
+
+def _reference() -> Backend:
+    from hebbian.montecarlo import reference
+
+    return _cpu_kernels("reference", reference)
 
 
 def _numba() -> Backend:
-    from hebbian.montecarlo import numba_kernels as k
-    from hebbian.montecarlo.arrays import prepare
+    from hebbian.montecarlo import numba_kernels
 
-    return Backend(
-        name="numba",
-        hebbian_sweep=k.hebbian_sweep,
-        hebbian_synchronous=k.hebbian_synchronous,
-        prepare_hebbian=prepare,
-        coupling_sweep=k.coupling_sweep,
-        coupling_synchronous=k.coupling_synchronous,
-    )
+    return _cpu_kernels("numba", numba_kernels)
 
 
 def _blocked() -> Backend:

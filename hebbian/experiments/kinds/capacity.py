@@ -27,6 +27,7 @@ import xarray as xr
 
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
+from hebbian.experiments.plotting import drawn
 from hebbian.models import HebbianModel
 from hebbian.patterns import random_patterns
 
@@ -85,18 +86,6 @@ def crossing_load(alphas: np.ndarray, fraction: np.ndarray, level: float = 0.5) 
         return float(alphas[0])
     a0, a1, f0, f1 = alphas[j - 1], alphas[j], fraction[j - 1], fraction[j]
     return float(a0 + (f0 - level) * (a1 - a0) / (f0 - f1))
-
-
-def _drawn(values, decimals: int = 6) -> np.ndarray:
-    """Round theory values to ``10**-decimals`` before they are drawn.
-
-    The theory curves use NumPy's transcendental functions, whose last bits depend on
-    the CPU (SIMD code paths), and Agg renders a polyline of nearly collinear segments
-    differently after a one-ulp change of one vertex. Rounding to 1e-6 (an error of a
-    few thousandths of a pixel on these axes) gives the same PNG bytes on every machine,
-    unless a value lies within its last bits of a rounding boundary.
-    """
-    return np.round(np.asarray(values, dtype=float), decimals)
 
 
 @register
@@ -316,9 +305,9 @@ class HopfieldCapacity(ExperimentKind):
         dense = np.linspace(0.0, float(ds.alpha.max()), 400)
         th = zero_temperature_retrieval(dense)
         ax.plot(
-            dense, _drawn(np.where(th.exists, th.m, np.nan)), "k-", lw=1.6, label="RS theory (AGS)"
+            dense, drawn(np.where(th.exists, th.m, np.nan)), "k-", lw=1.6, label="RS theory (AGS)"
         )
-        alpha_rs = float(_drawn(critical_capacity().alpha))
+        alpha_rs = float(drawn(critical_capacity().alpha))
         ax.axvline(alpha_rs, color="k", ls=":", lw=1, label=rf"$\alpha_c^{{RS}}={alpha_rs:.4f}$")
         ax.set_xlabel(r"load $\alpha = K/N$")
         ax.set_ylabel(r"final overlap $m$")

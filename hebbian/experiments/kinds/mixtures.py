@@ -44,6 +44,7 @@ import xarray as xr
 
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
+from hebbian.experiments.plotting import drawn
 from hebbian.models import HebbianModel
 from hebbian.patterns import random_patterns
 
@@ -378,7 +379,7 @@ class HopfieldMixtures(ExperimentKind):
             capsize=3,
             label=f"MC, N = {ds.attrs['n_neurons']}, K = {ds.attrs['n_patterns']}",
         )
-        theory = _drawn(ds.energy_theory.values)
+        theory = drawn(ds.energy_theory.values)
         ax.plot(ns, theory, "k_", ms=22, mew=2, label="AGS 1985 $E_n$")
         for n, e in zip(ns, theory):
             ax.annotate(
@@ -408,17 +409,17 @@ class HopfieldMixtures(ExperimentKind):
         dense = np.linspace(T.min(), min(0.99, T.max() + 0.05), 200)
         ax.plot(
             dense,
-            _drawn(np.asarray(mixture_hessian_eigenvalues(3, dense))[:, 1]),
+            drawn(np.asarray(mixture_hessian_eigenvalues(3, dense))[:, 1]),
             "k-",
             lw=1.2,
             label="theory: transverse eigenvalue",
         )
         # the MC stiffness carries the last bits of a BLAS product (point_result): round it too
-        ax.plot(T, _drawn(ds.stiffness), "o", ms=5, color="C0", label="MC: $T/(v+T)$ in the basin")
+        ax.plot(T, drawn(ds.stiffness), "o", ms=5, color="C0", label="MC: $T/(v+T)$ in the basin")
         ax.axhline(0, color="0.5", lw=0.5)
         # T_3 is where the stiffness vanishes: mark both estimates on the lambda = 0 line
-        t3_rs, t3_mc = float(_drawn(ds.T_3_theory)), float(_drawn(ds.T_3_mc))
-        t3_err = float(_drawn(ds.T_3_mc_err))
+        t3_rs, t3_mc = float(drawn(ds.T_3_theory)), float(drawn(ds.T_3_mc))
+        t3_err = float(drawn(ds.T_3_mc_err))
         ax.plot(
             [t3_rs],
             [0.0],
@@ -463,15 +464,3 @@ def _nanmedian(x: np.ndarray) -> np.ndarray:
     ok = np.isfinite(x).any(axis=-1)
     out[ok] = np.nanmedian(x[ok], axis=-1)
     return out
-
-
-def _drawn(values, decimals: int = 6) -> np.ndarray:
-    """Round theory values to ``10**-decimals`` before they are drawn.
-
-    The theory curves use NumPy's transcendental functions, whose last bits depend on
-    the CPU (SIMD code paths), and Agg renders a polyline of nearly collinear segments
-    differently after a one-ulp change of one vertex. Rounding to 1e-6 (an error of a
-    few thousandths of a pixel on these axes) gives the same PNG bytes on every machine,
-    unless a value lies within its last bits of a rounding boundary.
-    """
-    return np.round(np.asarray(values, dtype=float), decimals)

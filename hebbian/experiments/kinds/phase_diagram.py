@@ -22,6 +22,7 @@ import numpy as np
 import xarray as xr
 
 from hebbian.experiments.base import ExperimentKind, Param, register
+from hebbian.experiments.plotting import drawn
 from hebbian.models import HebbianModel
 from hebbian.patterns import random_patterns
 
@@ -238,16 +239,16 @@ class HopfieldPhaseDiagram(ExperimentKind):
             mesh, ax=ax, pad=0.01, label=f"MC overlap $m$ (N = {ds.attrs['n_neurons']})"
         )
         la = ds.line_alpha.values
-        ax.plot(la, _drawn(ds.T_g), "k-", lw=1.5, label=r"$T_g = 1+\sqrt{\alpha}$")
-        ax.plot(la, _drawn(ds.T_M), "C3-", lw=1.5, label=r"$T_M$ (retrieval spinodal)")
+        ax.plot(la, drawn(ds.T_g), "k-", lw=1.5, label=r"$T_g = 1+\sqrt{\alpha}$")
+        ax.plot(la, drawn(ds.T_M), "C3-", lw=1.5, label=r"$T_M$ (retrieval spinodal)")
         # upper branch out to the tip, then the lower (re-entrant) branch back to T = 0
         # (rounded first, so that the last bits of a lower branch at T = 0 choose nothing)
-        upper, low = _drawn(ds.T_c.values), _drawn(ds.T_c_low.values)
+        upper, low = drawn(ds.T_c.values), drawn(ds.T_c_low.values)
         has_low = np.isfinite(low) & (low > 0)
         path_a = np.concatenate([la[np.isfinite(upper)], la[has_low][::-1]])
         path_t = np.concatenate([upper[np.isfinite(upper)], low[has_low][::-1]])
         ax.plot(path_a, path_t, "C2-", lw=1.5, label=r"$T_c$ (retrieval = global minimum)")
-        ax.plot(la, _drawn(ds.T_AT), "C1--", lw=1.2, label=r"$T_{AT}$ (RS unstable below)")
+        ax.plot(la, drawn(ds.T_AT), "C1--", lw=1.2, label=r"$T_{AT}$ (RS unstable below)")
         # phase names, each inside its region (the paramagnet is the wedge above T_g)
         ax.text(0.004, 1.215, "paramagnet", fontsize=9)
         ax.text(0.11, 0.75, "spin glass", fontsize=9)
@@ -283,20 +284,8 @@ class HopfieldPhaseDiagram(ExperimentKind):
                 label=rf"MC $\alpha={a:g}$",
             )
             rs = solve_hopfield(a, T_dense, branch="retrieval")
-            ax.plot(T_dense, _drawn(np.where(rs.converged, rs.m, np.nan)), color=f"C{i}", lw=1.2)
+            ax.plot(T_dense, drawn(np.where(rs.converged, rs.m, np.nan)), color=f"C{i}", lw=1.2)
         ax.set_xlabel("temperature $T$")
         ax.set_ylabel("overlap $m$")
         ax.set_title("cuts: MC (points) and RS retrieval (lines)", fontsize=10)
         ax.legend(fontsize=7.5)
-
-
-def _drawn(values, decimals: int = 6) -> np.ndarray:
-    """Round theory values to ``10**-decimals`` before they are drawn.
-
-    The theory curves use NumPy's transcendental functions, whose last bits depend on
-    the CPU (SIMD code paths), and Agg renders a polyline of nearly collinear segments
-    differently after a one-ulp change of one vertex. Rounding to 1e-6 (an error of a
-    few thousandths of a pixel on these axes) gives the same PNG bytes on every machine,
-    unless a value lies within its last bits of a rounding boundary.
-    """
-    return np.round(np.asarray(values, dtype=float), decimals)
