@@ -630,5 +630,139 @@ def solve_hopfield_lines(alphas, as_json):
         click.echo(f"{row[0]:<10g}" + "".join(f"{c:>10}" for c in cells))
 
 
+_PATTERNS = click.option(
+    "--patterns", "n_patterns", type=int, required=True, help="Number of patterns K (1-10)."
+)
+_DILUTION = click.option(
+    "--dilution", type=float, required=True, help="Fraction d of blank entries, in [0, 1)."
+)
+_NORMALIZED = click.option(
+    "--normalized", is_flag=True, help="Divide H by 1 - d, so that T_c = 1 (default: T_c = 1 - d)."
+)
+
+
+def _number_or_none(x):
+    return None if x is None else _json_number(x)
+
+
+@solve.command("multitasking", short_help="Low-load states of the multitasking network.")
+@_PATTERNS
+@_DILUTION
+@click.option("--temperature", type=float, required=True, help="Temperature T >= 0.")
+@_NORMALIZED
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError)
+def solve_multitasking(n_patterns, dilution, temperature, normalized, as_json):
+    """List every low-load state of a network with diluted patterns at (K, d, T), lowest f first.
+
+    Pure, hierarchical (cascade), parallel (symmetric) and mixture states with their
+    overlaps m, free energy f, and stability (Agliari et al., PRL 109, 268101 (2012)).
+
+    \b
+    Example:
+      hebbian solve multitasking --patterns 3 --dilution 0.3 --temperature 0.1 --json
+    """
+    from hebbian.theory import multitasking_states
+
+    states = multitasking_states(n_patterns, dilution, temperature, normalized=normalized)
+    rows = [
+        {
+            "state": str(s.name),
+            "m": [_json_number(x) for x in s.overlaps],
+            "f": _json_number(s.free_energy),
+            "stable": bool(s.stable),
+            "converged": bool(s.converged),
+        }
+        for s in states
+    ]
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"K": n_patterns, "dilution": dilution, "temperature": temperature, "states": rows}
+            )
+        )
+        return
+    click.echo(f"multitasking states at K = {n_patterns}, d = {dilution:g}, T = {temperature:g}")
+    for r in rows:
+        m = ", ".join(f"{x:.4f}" for x in r["m"])
+        click.echo(
+            f"  {r['state']:<13} f = {r['f']:.6f}  {'stable  ' if r['stable'] else 'unstable'}"
+            f"  m = ({m})"
+        )
+
+
+@solve.command("multitasking-thresholds", short_help="Dilution thresholds d_c(K) and d*(K).")
+@_PATTERNS
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError)
+def solve_multitasking_thresholds(n_patterns, as_json):
+    """Compute the dilution thresholds of the multitasking network with K patterns.
+
+    d_c: the T = 0 cascade m_k = (1 - d) d^(k-1) is a fixed point iff d < d_c
+    (d + ... + d^(K-1) < 1). d_star: the parallel state is stable just below T_c iff
+    d > d_star; d_star_any: the dilution above which it is stable at some temperature.
+
+    \b
+    Example:
+      hebbian solve multitasking-thresholds --patterns 3 --json
+    """
+    from hebbian.theory import hierarchical_threshold_dilution, parallel_threshold_dilution
+
+    data = {
+        "K": n_patterns,
+        "d_c": _json_number(hierarchical_threshold_dilution(n_patterns)),
+        "d_star": _json_number(parallel_threshold_dilution(n_patterns, window="critical")),
+        "d_star_any": _json_number(parallel_threshold_dilution(n_patterns, window="any")),
+    }
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    click.echo(f"K = {n_patterns}")
+    click.echo(f"  d_c         {data['d_c']:.6f}   cascade is a T = 0 fixed point below")
+    click.echo(f"  d_star      {data['d_star']:.6f}   parallel state stable just below T_c above")
+    click.echo(f"  d_star_any  {data['d_star_any']:.6f}   parallel state stable at some T above")
+
+
+@solve.command("multitasking-window", short_help="Where the parallel state is stable in T.")
+@_PATTERNS
+@_DILUTION
+@_NORMALIZED
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError)
+def solve_multitasking_window(n_patterns, dilution, normalized, as_json):
+    """Find the temperatures where the parallel (symmetric) state is stable at (K, d).
+
+    T_p is the lower end of the interval that ends at T_c (null when the parallel state
+    is unstable just below T_c); stable_intervals lists every interval.
+
+    \b
+    Example:
+      hebbian solve multitasking-window --patterns 2 --dilution 0.8 --json
+    """
+    from hebbian.theory import (
+        critical_temperature,
+        parallel_onset_temperature,
+        parallel_stability_intervals,
+    )
+
+    intervals = parallel_stability_intervals(n_patterns, dilution, normalized=normalized)
+    data = {
+        "K": n_patterns,
+        "dilution": dilution,
+        "T_p": _number_or_none(
+            parallel_onset_temperature(n_patterns, dilution, normalized=normalized)
+        ),
+        "T_c": _json_number(critical_temperature(dilution, normalized=normalized)),
+        "stable_intervals": [[float(lo), float(hi)] for lo, hi in intervals],
+    }
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    t_p = "none (unstable just below T_c)" if data["T_p"] is None else f"{data['T_p']:.6f}"
+    click.echo(f"K = {n_patterns}, d = {dilution:g}: T_c = {data['T_c']:.6f}, T_p = {t_p}")
+    for lo, hi in data["stable_intervals"]:
+        click.echo(f"  stable for {lo:.6f} < T < {hi:.6f}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

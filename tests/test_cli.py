@@ -365,3 +365,51 @@ def test_check_rejects_a_non_experiment_file(tmp_path):
     assert res.returncode == 0
     out = run("check", str(tmp_path / "s.nc"))
     assert out.returncode == 2 and "not an experiment result" in out.stderr
+
+
+def test_solve_multitasking_json():
+    out = run(
+        "solve", "multitasking", "--patterns", "3", "--dilution", "0.3", "--temperature", "0.05"
+    )
+    assert out.returncode == 0 and "hierarchical" in out.stdout
+    data = json.loads(
+        run(
+            "solve",
+            "multitasking",
+            "--patterns",
+            "3",
+            "--dilution",
+            "0.3",
+            "--temperature",
+            "0.05",
+            "--json",
+        ).stdout
+    )
+    assert (data["K"], data["dilution"], data["temperature"]) == (3, 0.3, 0.05)
+    states = {s["state"]: s for s in data["states"]}
+    cascade = states["hierarchical"]
+    assert cascade["stable"] and cascade["converged"]
+    # the T = 0 cascade (1 - d) d^(k-1), thermally eroded in its last, O(T) small, term
+    assert cascade["m"][:2] == pytest.approx([0.7, 0.21], abs=0.01)
+    assert min(s["f"] for s in data["states"]) == cascade["f"]
+
+
+def test_solve_multitasking_thresholds_and_window_json():
+    three = json.loads(run("solve", "multitasking-thresholds", "--patterns", "3", "--json").stdout)
+    assert three["K"] == 3 and three["d_c"] == pytest.approx((5**0.5 - 1) / 2, abs=1e-9)
+    assert three["d_star"] == pytest.approx(2 / 3, abs=1e-6)
+    window = json.loads(
+        run(
+            "solve", "multitasking-window", "--patterns", "2", "--dilution", "0.8", "--json"
+        ).stdout
+    )
+    assert window["T_c"] == pytest.approx(0.2) and 0 < window["T_p"] < window["T_c"]
+    assert window["stable_intervals"][-1] == pytest.approx([window["T_p"], window["T_c"]])
+    closed = json.loads(
+        run(
+            "solve", "multitasking-window", "--patterns", "2", "--dilution", "0.5", "--json"
+        ).stdout
+    )
+    assert closed["T_p"] is None and closed["stable_intervals"] == []
+    bad = run("solve", "multitasking", "--patterns", "3", "--dilution", "1", "--temperature", "0")
+    assert bad.returncode == 2 and "dilution must be finite and in [0, 1)" in bad.stderr

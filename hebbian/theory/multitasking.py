@@ -64,15 +64,24 @@ overlaps equal: the ``K``-mixture), the *hierarchical* state (reached from the `
 0`` cascade ``m_k = (1 - d) d^(k-1)``) and the *paramagnet*. Symmetric states solve a
 1-d equation with the exact distribution of ``z_n = xi^1 + ... + xi^n``.
 
-Cost and memory
----------------
-A batch of ``P`` points with ``K`` patterns costs ``O(P 3^K K^2 / 2)`` per iteration
-(the configurations ``xi`` and ``-xi`` are folded together). Points are solved in
-chunks of ``max(1, 2^20 // C)`` points, ``C = (3^K - 1) / 2``, so that each work
-array holds at most ``2^20`` doubles (8 MiB): peak memory about 60 MiB plus the
+Numerics, cost and memory
+-------------------------
+``f`` is a difference of ``|m|^2 / 2`` and the convex ``T <ln 2cosh(beta m . xi)>``,
+whose gradient is ``G``; so the plain iteration ``m <- G(m)`` lowers ``f`` at every
+step (a concave-convex procedure) and is the damped step of the core's iteration with
+``damping = 1``. :func:`solve_multitasking` runs the core's damped Newton iteration for
+at most ``STAGE_ONE_ITER = 100`` steps; the few points still moving then sit near a
+bifurcation of the states (a small Hessian eigenvalue, where the iteration crawls and
+cubic terms defeat Newton's method) and are finished by saddle-free Newton steps with a
+line search on ``f``; anything left gets the rest of ``max_iter`` in the core's
+iteration. Points with ``T >= T_c`` get ``m = 0`` without iterating (the only
+solution there). A batch of ``P`` points with ``K`` patterns costs ``O(P 3^K K^2 / 2)`` per
+iteration (the configurations ``xi`` and ``-xi`` are folded together). Points are solved
+in chunks of ``max(1, 2^20 // C)`` points, ``C = (3^K - 1) / 2``, so that each work
+array holds at most ``2^20`` doubles (8 MiB): peak memory below about 80 MiB plus the
 ``(P, K)`` inputs and outputs, whatever ``K`` and ``P``. ``K <= 10`` is accepted;
-``K <= 8`` is practical on grids (``K = 5`` on a 200 x 200 grid takes a few
-seconds), ``K = 9, 10`` at single points.
+``K <= 8`` is practical on grids (``K = 5`` on a 200 x 200 grid: a few seconds on two
+cores; ``K = 8``: about 5 ms per point), ``K = 9, 10`` at single points.
 
 Learning version
 ----------------
@@ -159,7 +168,7 @@ CHUNK_ELEMENTS = 2**20
 #: Same for the learning equations (points x configurations; each has <= ~400 nodes).
 LEARNING_CHUNK_ELEMENTS = 2**12
 #: Iterations of the core's damped Newton before the slow points go to :func:`_descend`.
-STAGE_ONE_ITER = 300
+STAGE_ONE_ITER = 100
 #: ``|m . xi|`` at or below this is a zero field at ``T = 0``.
 ZERO_FIELD = 1e-12
 #: An overlap below this counts as zero (a collapsed state).
@@ -385,10 +394,11 @@ def _residual_fn(xi, xx, w_all, b_all):
     """Return ``fn`` for :func:`damped_newton`: residual ``G(m) - m``, Jacobian ``-A``."""
     k = xi.shape[1]
     eye = np.eye(k)
+    xi_t = np.ascontiguousarray(xi.T)
 
     def fn(x, index):
         w = w_all[index]
-        th, s = _tanh_beta_sech2(x @ xi.T, b_all[index])
+        th, s = _tanh_beta_sech2(x @ xi_t, b_all[index])
         g = (w * th) @ xi
         jac = ((w * s) @ xx).reshape(-1, k, k) - eye
         return g - x, jac, None
@@ -399,19 +409,25 @@ def _residual_fn(xi, xx, w_all, b_all):
 def _energy_fn(xi, w_all, beta, t_eff, d):
     """Return ``energy(x, index) -> f`` (unnormalized, ``T > 0``) for :func:`_descend`."""
     const = d ** xi.shape[1] * np.log(2.0)
+    xi_t = np.ascontiguousarray(xi.T)
 
     def energy(x, index):
-        lc = np.sum(w_all[index] * log2cosh(beta[index, None] * (x @ xi.T)), axis=1)
+        lc = np.sum(w_all[index] * log2cosh(beta[index, None] * (x @ xi_t)), axis=1)
         return 0.5 * np.sum(x * x, axis=1) - t_eff[index] * (const[index] + lc)
 
     return energy
 
 
-def _staged_solve(make_fn, make_energy, x0, per_point, budget, *, tol, max_iter, finite):
+def _staged_solve(
+    make_fn, make_energy, x0, per_point, budget, *, tol, max_iter, finite, paramagnetic
+):
     """Solve a gradient system ``F = 0`` point by point in three stages; ``(x, status)``.
 
     ``make_fn(idx)`` and ``make_energy(idx)`` build the residual of :func:`damped_newton`
-    and the free energy for the flat points ``idx``. Stage 1: the core's damped Newton
+    and the free energy for the flat points ``idx``. Points with ``paramagnetic`` set
+    (``T >= T_c``, where ``x = 0`` is the only solution; ``docs/theory/multitasking.md``)
+    get ``x = 0`` without iterating: at ``T_c`` itself the iteration would stop at
+    ``|x| ~ tol^(1/3)``. Stage 1: the core's damped Newton
     iteration, ``min(max_iter, STAGE_ONE_ITER)`` iterations per chunk, with ``damping =
     1``: the plain iteration ``x <- G(x)``, which lowers ``f`` at every step because ``G``
     is the gradient of a convex function (a concave-convex procedure). Stage 2, for the
@@ -422,9 +438,12 @@ def _staged_solve(make_fn, make_energy, x0, per_point, budget, *, tol, max_iter,
     n = x0.shape[0]
     x = np.array(x0, dtype=float)
     status = np.full(n, INVALID)
+    x[paramagnetic] = 0.0
+    status[paramagnetic] = CONVERGED
+    todo = np.flatnonzero(~paramagnetic)
     first = min(max_iter, STAGE_ONE_ITER)
-    for sl in _chunks(n, per_point, budget):
-        idx = np.arange(n)[sl]
+    for part in _chunks(todo.size, per_point, budget):
+        idx = todo[part]
         res = damped_newton(make_fn(idx), x[idx], tol=tol, max_iter=first, damping=1.0)
         x[idx], status[idx] = res.x, res.status
     slow = np.flatnonzero((status == NOT_CONVERGED) & finite)
@@ -465,6 +484,7 @@ def _general_solve(
         tol=tol,
         max_iter=max_iter,
         finite=np.isfinite(beta),
+        paramagnetic=beta * (1.0 - d) <= 1.0 + 1e-13,
     )
 
 
@@ -592,7 +612,7 @@ def _symmetric_solve(
     zero_t = ~np.isfinite(beta)
     m[zero_t] = m0[zero_t]
     status[zero_t] = CONVERGED
-    idx = np.flatnonzero(np.isfinite(beta) & (beta * (1.0 - d) > 1.0))
+    idx = np.flatnonzero(np.isfinite(beta) & (beta * (1.0 - d) > 1.0 + 1e-13))
     if idx.size:
         pr, bb = prob[idx], beta[idx]
 
@@ -763,8 +783,10 @@ def multitasking_free_energy(
 
     Examples
     --------
-    >>> round(float(multitasking_free_energy([0.0, 0.0], 0.3, 1.0)), 12) == round(-np.log(2), 12)
-    True
+    The paramagnet has ``f = -T ln 2``:
+
+    >>> round(float(multitasking_free_energy([0.0, 0.0], 0.3, 1.0)), 12)
+    -0.69314718056
     """
     shape, _, m, d, t = _prepare(overlaps, dilution, temperature)
     beta, t_eff, scale = _convention(d, t, normalized)
@@ -903,9 +925,10 @@ def solve_multitasking(
 
     The core's damped Newton iteration (:func:`hebbian.theory._core.damped_newton`; its
     Jacobian is ``-A``, the Hessian of ``f``) on a batch: every starting point at every
-    ``(d, T)``, in chunks that bound memory (module docstring). The iteration settles on
-    local minima of ``f``; Newton can also land on saddles with ``det A > 0`` (then
-    ``stable`` is False). ``m = 0`` is a valid answer here (the paramagnet).
+    ``(d, T)``, in chunks that bound memory; the slow points are finished by saddle-free
+    Newton descent on ``f`` (module docstring). The iteration settles on local minima of
+    ``f``; Newton can also land on saddles with ``det A > 0`` (then ``stable`` is False).
+    ``m = 0`` is a valid answer here (the paramagnet).
 
     Parameters
     ----------
@@ -1425,7 +1448,7 @@ def multitasking_states(
     normalized: bool = False,
     atol: float = 1e-6,
 ) -> tuple[MultitaskingState, ...]:
-    """All the states found at one point ``(K, d, T)``, one per class, lowest ``f`` first.
+    """All the states found at one point ``(K, d, T)``, each once, lowest ``f`` first.
 
     Collects the paramagnet, the pure state, every symmetric ``n``-mixture
     (``n = 2..K``, the last is the parallel state; these come from their 1-d equations,
@@ -1701,11 +1724,12 @@ def parallel_threshold_dilution(n_patterns: int, *, window: str = "any") -> floa
     ``window="any"``: the largest ``d`` below which the parallel state is nowhere stable
     in ``(0, T_c)`` (its window first opens at an intermediate ``T`` and reaches ``T_c``
     only for ``d > 2/3``): a scan of ``d`` in steps of 0.01 downwards from 0.99, then the
-    Illinois method on ``max_T`` of the smallest scaled eigenvalue. Gives ``d*(2) =
-    0.6065``, ``d*(3) = 0.6363`` (Agliari, Barra, Galluzzi, Isopi, arXiv:1304.4488
-    quote about 0.60 for ``K = 2``). ``window="critical"``: the dilution above which the
-    window ends at ``T_c`` (:func:`parallel_onset_temperature` exists), ``2/3`` for
-    every ``K`` from the quartic Landau coefficient ``(1 - d)(3d - 2)``.
+    Illinois method on ``max_T`` of the smallest scaled eigenvalue. Gives
+    ``d*(2) = 0.6016``, ``d*(3) = 0.6209``, ``d*(4) = 0.6319``, ``d*(5) = 0.6386`` (the
+    parallel regime of Agliari, Barra, Galluzzi, Isopi, arXiv:1304.4488).
+    ``window="critical"``: the dilution above which the window ends at ``T_c``
+    (:func:`parallel_onset_temperature` exists), ``2/3`` for every ``K`` from the
+    quartic Landau coefficient ``(1 - d)(3d - 2)``.
 
     Parameters
     ----------
@@ -1792,9 +1816,9 @@ def multitasking_phase_diagram(
     t = np.atleast_1d(_check_temperature(temperature)).ravel()
     dd, tt = d[:, None], t[None, :]
     results = [_paramagnet_state(k, dd, tt, normalized)]
-    results += [symmetric_mixture_state(k, n, dd, tt, normalized=normalized) for n in range(1, k)]
-    if k >= 2:
-        results.append(parallel_state(k, dd, tt, normalized=normalized))
+    results += [
+        symmetric_mixture_state(k, n, dd, tt, normalized=normalized) for n in range(1, k + 1)
+    ]
     hier = hierarchical_state(k, dd, tt, normalized=normalized)
     results.append(hier)
     names = tuple(r.name for r in results)
@@ -1992,6 +2016,7 @@ def solve_multitasking_learning(
         tol=tol,
         max_iter=max_iter,
         finite=np.ones(x0.shape[0], dtype=bool),
+        paramagnetic=beta * (1.0 - df) <= 1.0 + 1e-13,
     )
     ok = status == CONVERGED
     n_out = np.full(x0.shape, np.nan)
