@@ -28,7 +28,7 @@ import tempfile
 import numpy as np
 
 from hebbian.experiments.config import load_config
-from hebbian.experiments.run import prepare_run, run_experiment
+from hebbian.experiments.runner import prepare_run, run_experiment
 from hebbian.sweep import SweepOptions
 
 

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_generator", "check_choice", "check_int", "check_real"]
+__all__ = ["as_generator", "check_choice", "check_int", "check_real", "is_ternary"]
 
 
 def check_int(
@@ -84,3 +84,28 @@ def _range_text(minimum, maximum, include_minimum, include_maximum) -> str:
     if maximum is not None:
         return f"{'<=' if include_maximum else '<'} {maximum:g}"
     return "a number"
+
+
+#: Entries per slice of the checks of non-integer arrays (bounds their temporaries).
+_CHECK_SLICE = 1 << 20
+
+
+def is_ternary(values: np.ndarray) -> bool:
+    """Return whether every entry of ``values`` is -1, 0 or +1 (what ``numpy.isin`` tested).
+
+    An integer (or boolean) array needs its minimum and maximum only, no temporary;
+    floating and complex arrays are compared in buffered slices of
+    :data:`_CHECK_SLICE` entries; other kinds go through ``numpy.isin``.
+    """
+    arr = np.asarray(values)
+    if arr.size == 0 or arr.dtype.kind == "b":
+        return True
+    if arr.dtype.kind in "iu":
+        return bool(arr.min() >= -1 and arr.max() <= 1)
+    if arr.dtype.kind not in "fc":
+        return bool(np.all(np.isin(arr, (-1, 0, 1))))
+    flags = ["external_loop", "buffered", "zerosize_ok"]
+    for x in np.nditer(arr, flags=flags, order="K", buffersize=_CHECK_SLICE):
+        if not np.all((x == 0) | (x == 1) | (x == -1)):
+            return False
+    return True

@@ -78,8 +78,12 @@ def _bad(message: str) -> click.UsageError:
     return click.UsageError(message)
 
 
-def _one_line(*errors):
-    """Turn the listed exception types raised by the body into one-line usage errors."""
+def _one_line(*errors, flags: dict[str, str] | None = None):
+    """Turn the listed exception types raised by the body into one-line usage errors.
+
+    ``flags`` maps the API's parameter names to the command's options, so that a
+    message names what the user typed (``n_sweeps must be ...`` -> ``--sweeps must ...``).
+    """
 
     def decorate(body):
         @functools.wraps(body)
@@ -87,7 +91,11 @@ def _one_line(*errors):
             try:
                 return body(*args, **kwargs)
             except errors as exc:
-                raise _bad(str(exc)) from None
+                message = str(exc)
+                name = message.split(" ", 1)[0]
+                if flags and name in flags:
+                    message = flags[name] + message[len(name) :]
+                raise _bad(message) from None
 
         return wrapped
 
@@ -104,6 +112,20 @@ def _output(out, *, default_name: str, extensions, force: bool):
 
 
 _FORCE = click.option("--force", is_flag=True, help="Replace an existing output file.")
+
+
+#: ``simulate``'s options by the names of the parameters they set.
+_SIMULATE_FLAGS = {
+    "n_neurons": "--neurons",
+    "alpha": "--alpha",
+    "p": "--p",
+    "temperature": "--temperature",
+    "cue_noise": "--cue-noise",
+    "dilution": "--dilution",
+    "n_sweeps": "--sweeps",
+    "n_chains": "--chains",
+    "seed": "--seed",
+}
 
 
 @main.command(short_help="Retrieve a memory from a noisy cue (one Monte Carlo run).")
@@ -154,7 +176,7 @@ _FORCE = click.option("--force", is_flag=True, help="Replace an existing output 
 @click.option("--out", default=None, help="Write the Dataset to this .nc file (or folder).")
 @_FORCE
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@_one_line(ValueError, TypeError)
+@_one_line(ValueError, TypeError, OSError, flags=_SIMULATE_FLAGS)
 def simulate(
     n_neurons, alpha, p, temperature, cue_noise, dilution, seed, out, force, as_json, **o
 ):
@@ -229,10 +251,14 @@ def list_experiments(as_json):
       hebbian list
     """
     from hebbian.experiments.config import available_configs, load_config
+    from hebbian.experiments.errors import ConfigError
 
     entries = []
     for name in available_configs():
-        cfg = load_config(name)
+        try:
+            cfg = load_config(name)
+        except ConfigError as exc:
+            raise _bad(str(exc)) from None
         entries.append(
             {
                 "name": name,
@@ -375,7 +401,7 @@ def run(experiment, quick, overrides, out, run_dir, force, sweep):
     from hebbian.checkpoint import RunDirectoryMismatch
     from hebbian.experiments.config import ConfigError, load_config, parse_override
     from hebbian.experiments.reproduce import check_table, run_to_file
-    from hebbian.experiments.run import check_result, prepare_run
+    from hebbian.experiments.runner import check_result, prepare_run
 
     try:
         cfg = load_config(experiment)
@@ -436,7 +462,7 @@ def check(result, as_json):
     """
     from hebbian.experiments.errors import ConfigError
     from hebbian.experiments.reproduce import check_table
-    from hebbian.experiments.run import check_result
+    from hebbian.experiments.runner import check_result
 
     ds = _open_result(result)
     try:
@@ -496,24 +522,33 @@ def reproduce(quick, results_dir, figures_dir, force, sweep):
       hebbian reproduce --quick
     """
     import os
+    from pathlib import Path
 
     from hebbian.experiments import reproduce as reproduction
     from hebbian.experiments.reproduce import check_table
 
+    options = _make_sweep_options(sweep, None)  # every check before a folder is made
+    created = [Path(f) for f in (results_dir, figures_dir) if not Path(f).exists()]
     for folder in (results_dir, figures_dir):
         try:
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
+            _remove_empty(created)
             raise _bad(f"cannot create folder {folder!r}: {exc.strerror}") from None
-        _output(folder, default_name="summary.md", extensions=(".md",), force=True)
-    existing = {os.path.join(d, f) for d in (results_dir, figures_dir) for f in os.listdir(d)}
+    try:
+        for folder in (results_dir, figures_dir):
+            _output(folder, default_name="summary.md", extensions=(".md",), force=True)
+    except click.UsageError:
+        _remove_empty(created)
+        raise
+    existing = {p.resolve() for d in (results_dir, figures_dir) for p in Path(d).iterdir()}
 
-    def announce(name, paths):
-        if not sweep["quiet"]:
-            written = ", ".join(f"{p} (replaced)" if str(p) in existing else str(p) for p in paths)
+    def announce(name, paths):  # replacements are announced even with --quiet
+        replaced = [p for p in paths if Path(p).resolve() in existing]
+        if replaced or not sweep["quiet"]:
+            written = ", ".join(f"{p} (replaced)" if p in replaced else str(p) for p in paths)
             click.echo(f"{name}: wrote {written}", err=True)
 
-    options = _make_sweep_options(sweep, None)
     try:
         names, rows = reproduction.reproduce(
             quick=quick,
@@ -527,7 +562,12 @@ def reproduce(quick, results_dir, figures_dir, force, sweep):
     except KeyboardInterrupt:
         raise _interrupted(results_dir) from None
     except ValueError as exc:
+        _remove_empty(created)
         raise _bad(str(exc)) from None
+    summary = Path(figures_dir) / "summary.md"
+    replaced = " (replaced)" if summary.resolve() in existing else ""
+    if replaced or not sweep["quiet"]:
+        click.echo(f"wrote {summary}{replaced}", err=True)
     click.echo(check_table(rows, experiments=names))
     missed = sum(not r.passed for r in rows)
     if missed:
@@ -535,9 +575,21 @@ def reproduce(quick, results_dir, figures_dir, force, sweep):
         sys.exit(1)
 
 
-@main.group(short_help="Replica-symmetric theory.")
-def solve():
+def _remove_empty(folders) -> None:
+    """Remove the folders a failed command created, if they are still empty."""
+    for folder in reversed(folders):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+@main.group(short_help="Replica-symmetric theory.", invoke_without_command=True)
+@click.pass_context
+def solve(ctx):
     """Replica-symmetric theory from the command line."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 def _finite_list(text: str, name: str) -> list[float]:
@@ -556,10 +608,11 @@ def _finite_list(text: str, name: str) -> list[float]:
 
 
 def _json_number(x):
+    """Return a float for JSON, or None for NaN and infinities (JSON cannot hold them)."""
     import math
 
     x = float(x)
-    return None if math.isnan(x) else x
+    return x if math.isfinite(x) else None
 
 
 @solve.command("hopfield", short_help="RS branches of the Hopfield model at (alpha, T).")
@@ -583,17 +636,16 @@ def solve_hopfield(alpha, temperature, as_json):
     for branch in ("retrieval", "spin_glass", "paramagnet"):
         sol = solve_branch(alpha, temperature, branch=branch)
         if bool(sol.converged):
-            values = {key: float(getattr(sol, key)) for key in ("m", "q", "r", "f")}
+            values = {key: _json_number(getattr(sol, key)) for key in ("m", "q", "r", "f")}
             branches.append({"branch": branch, **values, "converged": True})
     if as_json:
         click.echo(json.dumps({"alpha": alpha, "temperature": temperature, "branches": branches}))
         return
     click.echo(f"Hopfield RS solutions at alpha = {alpha:g}, T = {temperature:g}")
-    click.echo(f"{'branch':<12}{'m':>10}{'q':>10}{'r':>10}{'f':>11}")
+    click.echo(f"{'branch':<12}" + "".join(f"{c:>13}" for c in ("m", "q", "r", "f")))
     for b in branches:
-        click.echo(
-            f"{b['branch']:<12}{b['m']:>10.6f}{b['q']:>10.6f}{b['r']:>10.6f}{b['f']:>11.6f}"
-        )
+        cells = ["-" if b[key] is None else f"{b[key]:.6g}" for key in ("m", "q", "r", "f")]
+        click.echo(f"{b['branch']:<12}" + "".join(f"{c:>13}" for c in cells))
 
 
 @solve.command("hopfield-lines", short_help="AGS lines T_g, T_M, T_c, T_AT on loads.")

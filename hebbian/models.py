@@ -18,13 +18,12 @@ the exact enumeration read its arrays; nothing here depends on Numba or CuPy.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from hebbian._validation import check_int
+from hebbian._parallel import PARALLEL_ENTRIES, in_threads, split, workers
+from hebbian._validation import check_int, is_ternary
 
 __all__ = ["CouplingModel", "HebbianModel", "padded_memory_count"]
 
@@ -32,60 +31,6 @@ __all__ = ["CouplingModel", "HebbianModel", "padded_memory_count"]
 #: block: 512 x 512 int8 (256 KiB) stays in cache, where NumPy's element-wise strided
 #: copy of the whole (K, N) array runs about ten times slower at K N = 5e8.
 _TILE = 512
-
-#: Entries per slice of the checks of non-integer arrays (bounds their temporaries).
-_CHECK_SLICE = 1 << 20
-
-#: Arrays with fewer entries are set up in the calling thread only.
-_PARALLEL_ENTRIES = 1 << 22
-
-
-def _workers() -> int:
-    """Threads for the set-up of large arrays: the CPUs this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _split(n: int, parts: int, step: int = 1) -> list[tuple[int, int]]:
-    """At most ``parts`` consecutive ranges covering ``0 .. n``, bounds multiples of ``step``."""
-    steps = -(-n // step)
-    per = -(-steps // max(parts, 1)) * step
-    return [(lo, min(lo + per, n)) for lo in range(0, n, per)]
-
-
-def _in_threads(task, ranges) -> list:
-    """Return ``[task(lo, hi) for lo, hi in ranges]``, one thread per range.
-
-    The tasks are NumPy copies and reductions of large blocks, which release the GIL.
-    """
-    if len(ranges) < 2:
-        return [task(lo, hi) for lo, hi in ranges]
-    with ThreadPoolExecutor(len(ranges)) as pool:
-        futures = [pool.submit(task, lo, hi) for lo, hi in ranges]
-        return [f.result() for f in futures]
-
-
-def _all_ternary(values: np.ndarray) -> bool:
-    """Whether every entry of ``values`` is -1, 0 or +1 (what ``numpy.isin`` tested).
-
-    An integer (or boolean) array needs its minimum and maximum only, no temporary;
-    floating and complex arrays are compared in buffered slices of
-    :data:`_CHECK_SLICE` entries; other kinds go through ``numpy.isin``.
-    """
-    arr = np.asarray(values)
-    if arr.size == 0 or arr.dtype.kind == "b":
-        return True
-    if arr.dtype.kind in "iu":
-        return bool(arr.min() >= -1 and arr.max() <= 1)
-    if arr.dtype.kind not in "fc":
-        return bool(np.all(np.isin(arr, (-1, 0, 1))))
-    flags = ["external_loop", "buffered", "zerosize_ok"]
-    for x in np.nditer(arr, flags=flags, order="K", buffersize=_CHECK_SLICE):
-        if not np.all((x == 0) | (x == 1) | (x == -1)):
-            return False
-    return True
 
 
 def _site_major_block(xi: np.ndarray, k_pad: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -116,8 +61,8 @@ def _site_major_block(xi: np.ndarray, k_pad: int) -> tuple[np.ndarray, np.ndarra
                     per_site[b:b1] += np.count_nonzero(tile, axis=0)
         return per_memory
 
-    threads = _workers() if K * N >= _PARALLEL_ENTRIES else 1
-    parts = _in_threads(transpose, _split(N, threads, _TILE))
+    threads = workers() if K * N >= PARALLEL_ENTRIES else 1
+    parts = in_threads(transpose, split(N, threads, _TILE))
     per_memory = np.full(K, N, dtype=np.int64) if binary else np.sum(parts, axis=0)
     return block, per_memory, per_site
 
@@ -186,7 +131,7 @@ class HebbianModel:
                 f"memories must be a (K, N) array with K >= 1 memories and N >= 2 neurons, "
                 f"got shape {xi.shape}"
             )
-        if not _all_ternary(xi):
+        if not is_ternary(xi):
             raise ValueError("memories entries must be in {-1, 0, +1}")
         K, N = xi.shape
         site_major, nnz, site_nnz = _site_major_block(
@@ -303,7 +248,7 @@ class CouplingModel:
         object.__setattr__(self, "couplings", J)
         if self.memories is not None:
             xi = np.asarray(self.memories)
-            if xi.ndim != 2 or xi.shape[1] != J.shape[0] or not _all_ternary(xi):
+            if xi.ndim != 2 or xi.shape[1] != J.shape[0] or not is_ternary(xi):
                 raise ValueError(
                     f"memories must be a (K, {J.shape[0]}) array of {{-1, 0, +1}}, "
                     f"got shape {xi.shape}"

@@ -5,7 +5,7 @@ Every function returns ``int8`` arrays, draws from its own ``seed`` (an int, a N
 
 Each entry is decided by one ``Generator.random()`` double, drawn in the row-major order
 of the result: the arrays, and the state the generator is left in, are those of a single
-``rng.random(shape)`` call. The doubles are drawn in slices of :data:`_SLICE`, turned
+``rng.random(shape)`` call. The doubles are drawn in slices of :data:`DRAW_SLICE`, turned
 into ``int8`` at once (no temporary as large as the result); with a PCG64 or PCG64DXSM
 generator, the slices are shared between threads, each starting from a copy of the
 generator advanced (``advance``) to its first draw, and the generator is then advanced
@@ -31,13 +31,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from hebbian._validation import as_generator, check_int, check_real
-from hebbian.models import _all_ternary, _in_threads, _split, _workers
+from hebbian._parallel import in_threads, split, workers
+from hebbian._validation import as_generator, check_int, check_real, is_ternary
 
 __all__ = ["cue", "diluted_patterns", "noisy_examples", "random_patterns"]
 
 #: Doubles per slice of the draws (1 MiB, kept in cache while it becomes int8).
-_SLICE = 1 << 17
+DRAW_SLICE = 1 << 17
 
 #: Bit generators whose ``random()`` takes exactly one step per double and which can
 #: ``advance`` by any number of steps: their draws can be split between threads.
@@ -51,7 +51,7 @@ def _fill_from_uniforms(
 
     ``convert(u, o)`` writes into the 1-d slice ``o`` of ``out`` the values decided by
     the doubles ``u`` of the same positions. The doubles are drawn in slices of
-    :data:`_SLICE` (in threads when the bit generator allows: module docstring), so that
+    :data:`DRAW_SLICE` (in threads when the bit generator allows: module docstring), so that
     the entries and the final state of ``rng`` are those of one ``rng.random`` call.
     """
     flat = out.reshape(-1)
@@ -59,7 +59,7 @@ def _fill_from_uniforms(
     bitgen = rng.bit_generator
     # at least 16 slices a thread: the threads' buffers (9 bytes per double of a slice)
     # stay below 0.6 byte per entry of the result
-    threads = min(_workers(), total // (16 * _SLICE))
+    threads = min(workers(), total // (16 * DRAW_SLICE))
     if threads < 2 or type(bitgen) not in _SPLITTABLE:
         _fill_slices(rng, flat, 0, total, convert)
         return
@@ -72,7 +72,7 @@ def _fill_from_uniforms(
 
     with bitgen.lock:  # as rng.random holds it: no other draw in between
         state = bitgen.state
-        _in_threads(fill, _split(total, threads, _SLICE))
+        in_threads(fill, split(total, threads, DRAW_SLICE))
         end = type(bitgen)()
         end.state = state
         end.advance(total)
@@ -83,9 +83,9 @@ def _fill_from_uniforms(
 
 
 def _fill_slices(rng, flat, lo, hi, convert) -> None:
-    u = np.empty(min(_SLICE, hi - lo))
-    for a in range(lo, hi, _SLICE):
-        b = min(a + _SLICE, hi)
+    u = np.empty(min(DRAW_SLICE, hi - lo))
+    for a in range(lo, hi, DRAW_SLICE):
+        b = min(a + DRAW_SLICE, hi)
         rng.random(out=u[: b - a])
         convert(u[: b - a], flat[a:b])
 
@@ -260,6 +260,6 @@ def _as_pattern_array(name: str, value: np.ndarray) -> np.ndarray:
     arr = np.asarray(value)
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 2-d array (K, N), got shape {arr.shape}")
-    if not _all_ternary(arr):
+    if not is_ternary(arr):
         raise ValueError(f"{name} entries must be in {{-1, 0, +1}}")
     return arr.astype(np.int8, copy=False)

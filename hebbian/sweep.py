@@ -132,6 +132,9 @@ class SweepOptions:
         if self.run_dir is not None:
             from hebbian.io import check_writable
 
+            if Path(self.run_dir).exists() and not Path(self.run_dir).is_dir():
+                raise ValueError(f"run directory {str(self.run_dir)!r} is a file")
+
             check_writable(Path(self.run_dir) / ".write-check") if Path(
                 self.run_dir
             ).is_dir() else check_writable(self.run_dir)
@@ -342,6 +345,8 @@ def run_points(
             bar.close()
             if store is not None:
                 store.release()
+                if not done:  # failed before a point finished: leave nothing behind
+                    store.remove()
         report = SweepReport(
             n_points=len(points),
             n_computed=len(todo),
@@ -428,36 +433,57 @@ def _connect_dask(options: SweepOptions):
         if options.scheduler_file is not None:
             return Client(scheduler_file=options.scheduler_file, timeout=DASK_CONNECT_TIMEOUT)
         return Client(options.scheduler, timeout=DASK_CONNECT_TIMEOUT)
-    except (OSError, TimeoutError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure to connect is one line
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise ValueError(f"cannot reach the Dask scheduler at {where}: {reason}") from None
 
 
+#: How often a chunk is run again: after an error in it (Dask's ``retries``), and after
+#: the death of the worker that held it (resubmitted by the sweep).
+DASK_RETRIES = 3
+
+
 def _run_dask(client, chunks_for, runner, params, seed, options, finished) -> int:
-    """Run the chunks on a Dask cluster; chunks are sized from the cluster's workers."""
-    from distributed import as_completed
+    """Run the chunks on a Dask cluster; chunks are sized from the cluster's workers.
+
+    A chunk whose worker died (``KilledWorker``, once the scheduler stops rescheduling
+    it) is submitted again, up to :data:`DASK_RETRIES` times: its points depend only on
+    their seeds, so a rerun gives the same result.
+    """
+    from distributed import KilledWorker, as_completed
 
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    chunks = chunks_for(workers)
-    futures = [
-        client.submit(
+
+    def submit(chunk):
+        return client.submit(
             run_chunk,
             runner,
             params,
             seed,
-            c,
+            chunk,
             True,
             options.engine_options(),
             pure=False,
-            retries=3,
+            retries=DASK_RETRIES,
         )
-        for c in chunks
-    ]
+
+    chunks = {submit(c): (c, 0) for c in chunks_for(workers)}
+    pending = as_completed(list(chunks))
     try:
-        for future in as_completed(futures):
-            finished(future.result())
+        for future in pending:
+            chunk, deaths = chunks.pop(future)
+            try:
+                result = future.result()
+            except KilledWorker:
+                if deaths >= DASK_RETRIES:
+                    raise
+                again = submit(chunk)
+                chunks[again] = (chunk, deaths + 1)
+                pending.add(again)
+                continue
+            finished(result)
             future.release()
     except BaseException:
-        client.cancel(futures)
+        client.cancel(list(chunks))
         raise
     return workers

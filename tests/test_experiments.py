@@ -13,7 +13,12 @@ from hebbian.experiments.config import (
     parse_override,
 )
 from hebbian.experiments.registry import get_kind
-from hebbian.experiments.run import check_result, plot_result, resolve_parameters, run_experiment
+from hebbian.experiments.runner import (
+    check_result,
+    plot_result,
+    resolve_parameters,
+    run_experiment,
+)
 from hebbian.sweep import point_generator
 
 CONFIGS = sorted(available_configs())

@@ -3,7 +3,7 @@
 Every ``import`` of every module counts, those inside functions too (a lazy import that
 reaches up is still a reach up). The layers, from the bottom:
 
-0. foundations: ``_version``, ``_validation``, ``device``, ``io``
+0. foundations: ``_version``, ``_validation``, ``_parallel``, ``device``, ``io``
 1. the objects of the physics: ``patterns``, ``models``, ``observables``
 2. engines and theory: ``montecarlo``, ``theory`` (siblings: neither imports the other)
 3. backends supplied from outside the engine: ``gpu``
@@ -28,6 +28,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "hebbian"
 LAYERS = {
     "hebbian._version": 0,
     "hebbian._validation": 0,
+    "hebbian._parallel": 0,
     "hebbian.device": 0,
     "hebbian.io": 0,
     "hebbian.patterns": 1,
@@ -45,6 +46,29 @@ LAYERS = {
 #: Siblings of one layer that must not import each other.
 INDEPENDENT = [("hebbian.montecarlo", "hebbian.theory")]
 
+#: The order inside a package (docs/architecture.md): a module imports only lower ranks.
+INNER = {
+    "hebbian.experiments": {
+        "errors": 0,
+        "base": 1,
+        "plotting": 1,
+        "kinds": 2,
+        "registry": 3,
+        "config": 4,
+        "runner": 5,
+        "reproduce": 6,
+    },
+}
+
+
+def inner_rank(module: str) -> tuple[str, int] | None:
+    for package, ranks in INNER.items():
+        if module.startswith(package + "."):
+            head = module[len(package) + 1 :].split(".")[0]
+            if head in ranks:
+                return package, ranks[head]
+    return None
+
 
 def module_name(path: Path, root: Path) -> str:
     parts = list(path.relative_to(root.parent).with_suffix("").parts)
@@ -53,8 +77,12 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(parts)
 
 
-def imports_of(path: Path, name: str) -> set[str]:
-    """Every ``hebbian`` module ``path`` imports, at any depth of its code."""
+def imports_of(path: Path, name: str, modules: set[str]) -> set[str]:
+    """Every ``hebbian`` module ``path`` imports, at any depth of its code.
+
+    ``from pkg import x`` imports the module ``pkg.x`` when there is one, else the name
+    ``x`` of ``pkg/__init__``; a literal ``importlib.import_module("hebbian...")`` counts.
+    """
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -66,8 +94,17 @@ def imports_of(path: Path, name: str) -> set[str]:
                 target = f"{base}.{node.module}" if node.module else base
             else:
                 target = node.module or ""
-            found.add(target)
-            found.update(f"{target}.{alias.name}" for alias in node.names)
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                found.add(sub if sub in modules else target)
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", None)) == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.add(node.args[0].value)
     return {m for m in found if m == "hebbian" or m.startswith("hebbian.")}
 
 
@@ -77,12 +114,11 @@ def import_graph(root: Path) -> dict[str, set[str]]:
     graph = {}
     for name, path in files.items():
         targets = set()
-        for target in imports_of(path, name):
-            while target not in files and "." in target:  # `from pkg.mod import name`
+        for target in imports_of(path, name, set(files)):
+            while target not in files and "." in target:  # `import pkg.mod.name`
                 target = target.rsplit(".", 1)[0]
-            ancestor = name.startswith(target + ".") and target != "hebbian"
-            if target in files and target != name and not ancestor:
-                targets.add(target)  # a parent package is imported first anyway
+            if target in files and target != name:
+                targets.add(target)
         graph[name] = targets
     return graph
 
@@ -121,6 +157,12 @@ def violations(root: Path) -> list[str]:
             for a, b in INDEPENDENT:
                 if {mine[0], theirs[0]} == {a, b}:
                     found.append(f"{module} imports its independent sibling {target}")
+            inner_mine, inner_theirs = inner_rank(module), inner_rank(target)
+            if target in INNER and module.startswith(target + "."):
+                found.append(f"{module} imports its package's facade {target}")
+            elif inner_mine and inner_theirs and inner_mine[0] == inner_theirs[0]:
+                if inner_theirs[1] > inner_mine[1]:
+                    found.append(f"{module} imports up inside {inner_mine[0]}: {target}")
     found.extend(f"import cycle: {' -> '.join(c)}" for c in cycles(graph))
     return found
 
@@ -167,6 +209,7 @@ def test_the_graph_sees_lazy_and_relative_imports():
     assert "hebbian.montecarlo.engine" in graph["hebbian.montecarlo.retrieval"]
     assert "hebbian.montecarlo.results" in graph["hebbian.montecarlo.engine"]  # lazy
     assert "hebbian.experiments.kinds" in graph["hebbian.experiments.registry"]
+    assert "hebbian.experiments.runner" in graph["hebbian.experiments"]
 
 
 @pytest.mark.parametrize(
@@ -178,6 +221,10 @@ def test_the_graph_sees_lazy_and_relative_imports():
         ("sweep.py", "from hebbian.experiments.registry import get_kind", "imports up"),
         ("experiments/base.py", "from hebbian.experiments import config", "import cycle"),
         ("io.py", "import hebbian", "package facade"),
+        ("experiments/base.py", "from hebbian.experiments import run", "package's facade"),
+        ("experiments/kinds/capacity.py", "from hebbian.experiments import load", "facade"),
+        ("experiments/kinds/capacity.py", "from hebbian.experiments.runner import run", "up"),
+        ("montecarlo/arrays.py", "importlib.import_module('hebbian.cli')", "imports up"),
     ],
 )
 def test_a_planted_bad_import_is_caught(tmp_path, module, planted, expected):

@@ -233,8 +233,8 @@ def _next_draws(g):
 def test_random_streams_are_pinned(pin, split, monkeypatch):
     fn, kw, kind, seed, shape, digest, after = pin
     if split == "small-slices":  # every size goes through the threads' split draws
-        monkeypatch.setattr(patterns, "_SLICE", 100)
-        monkeypatch.setattr(patterns, "_workers", lambda: 3)
+        monkeypatch.setattr(patterns, "DRAW_SLICE", 100)
+        monkeypatch.setattr(patterns, "workers", lambda: 3)
     g = _generator(kind, seed)
     arr = _draw(fn, kw, g, seed)
     assert arr.shape == shape
@@ -248,13 +248,13 @@ def test_random_streams_are_pinned(pin, split, monkeypatch):
 def test_split_draws_equal_one_draw(bitgen, threads, monkeypatch):
     # the threads' share of the draws, against NumPy's own single call
     calls = []
-    in_threads = patterns._in_threads
-    monkeypatch.setattr(patterns, "_SLICE", 64)
-    monkeypatch.setattr(patterns, "_workers", lambda: threads)
+    run_in_threads = patterns.in_threads
+    monkeypatch.setattr(patterns, "DRAW_SLICE", 64)
+    monkeypatch.setattr(patterns, "workers", lambda: threads)
     monkeypatch.setattr(
         patterns,
-        "_in_threads",
-        lambda task, ranges: calls.append(len(ranges)) or in_threads(task, ranges),
+        "in_threads",
+        lambda task, ranges: calls.append(len(ranges)) or run_in_threads(task, ranges),
     )
     for seed, (K, N), bias in [(0, (7, 1000), 0.0), (1, (31, 333), 0.2), (2, (64, 64), -0.7)]:
         g, ref = np.random.Generator(bitgen(seed)), np.random.Generator(bitgen(seed))
@@ -290,8 +290,8 @@ CASES = [  # K, N, C, dilution
 def test_initial_sums_are_exact(K, N, C, d, threads, monkeypatch):
     if threads > 1:
         for module in (arrays_module, models_module):
-            monkeypatch.setattr(module, "_PARALLEL_ENTRIES", 0)
-            monkeypatch.setattr(module, "_workers", lambda: threads)
+            monkeypatch.setattr(module, "PARALLEL_ENTRIES", 0)
+            monkeypatch.setattr(module, "workers", lambda: threads)
     rng = np.random.default_rng(K * N + C)
     xi = diluted_patterns(K, N, dilution=d, seed=rng) if d else random_patterns(K, N, seed=rng)
     model = HebbianModel(xi)
@@ -357,7 +357,7 @@ def test_setup_makes_no_wide_temporaries(dilution, monkeypatch):
     int64 products of ``initial_sums`` made.
     """
     for module in (patterns, models_module, arrays_module):
-        monkeypatch.setattr(module, "_workers", lambda: 2)  # threads' buffers as here
+        monkeypatch.setattr(module, "workers", lambda: 2)  # threads' buffers as here
     K, N = 500, 20000
     warm = HebbianModel(random_patterns(2, 8, seed=0))  # compile the sums kernel first
     initial_sums(prepare(warm), np.ones((1, 8), dtype=np.int8))

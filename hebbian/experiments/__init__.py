@@ -10,13 +10,15 @@ The four calls a notebook needs::
 * :mod:`~hebbian.experiments.base` -- the base class of the kinds and their registry;
 * :mod:`~hebbian.experiments.kinds` -- one module per kind (discovered, not listed);
 * :mod:`~hebbian.experiments.registry` -- a kind by name;
+* :mod:`~hebbian.experiments.plotting` -- helpers of the kinds' figures;
 * :mod:`~hebbian.experiments.config` -- loading and validating configurations;
-* :mod:`~hebbian.experiments.run` -- run, check against published values, plot.
+* :mod:`~hebbian.experiments.runner` -- run, check against published values, plot;
+* :mod:`~hebbian.experiments.reproduce` -- runs to files, every figure, the summary.
 """
 
 from hebbian.experiments.config import available_configs, load_config
 from hebbian.experiments.errors import ConfigError
-from hebbian.experiments.run import CheckRow, check_result, plot_result, run_experiment
+from hebbian.experiments.runner import CheckRow, check_result, plot_result, run_experiment
 
 #: Short names for interactive use: ``load``, ``run``, ``check``, ``plot``.
 load = load_config

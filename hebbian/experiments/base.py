@@ -10,6 +10,7 @@ values (:meth:`ExperimentKind.obtained`) and draws the figure
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -75,7 +76,10 @@ class Param:
             if not isinstance(value, list) or not value:
                 raise ConfigError(f"{where} {name} must be a non-empty list")
             scalar = "int" if self.kind == "ints" else "float"
-            return [self._scalar(f"{name}[{i}]", v, where, scalar) for i, v in enumerate(value)]
+            values = [self._scalar(f"{name}[{i}]", v, where, scalar) for i, v in enumerate(value)]
+            if len(set(values)) != len(values):  # they become the coordinates of the result
+                raise ConfigError(f"{where} {name} must not repeat a value, got {values}")
+            return values
         return self._scalar(name, value, where, self.kind)
 
     def _scalar(self, name, value, where, kind):
@@ -86,6 +90,8 @@ class Param:
                 f"got {value!r}"
             )
         low, high = self.minimum, self.maximum
+        if not math.isfinite(value):
+            raise ConfigError(f"{where} {name} must be a finite number, got {value}")
         if (low is not None and value < low) or (high is not None and value > high):
             lo = "-inf" if low is None else f"{low:g}"
             hi = "inf" if high is None else f"{high:g}"
@@ -132,6 +138,23 @@ class ExperimentKind:
         also draws the model), ``site_order`` (:data:`SITE_ORDER`) or ``device``.
         """
         raise NotImplementedError
+
+    def run_size(self, params: dict, point: dict) -> dict | None:
+        """Describe the size of one point's run, for its memory estimate (override).
+
+        Keywords of :func:`hebbian.montecarlo.memory.estimate_run_bytes`
+        (``n_neurons``, ``n_memories``, ``n_chains``, ``n_sweeps``, ...), or None when
+        the kind cannot say (nothing is checked then).
+        """
+        return None
+
+    def largest_run_bytes(self, params: dict, points: list[dict]) -> int | None:
+        """Estimate the memory of the largest point's run (None when unknown)."""
+        from hebbian.montecarlo.memory import estimate_run_bytes
+
+        sizes = [self.run_size(params, point) for point in points]
+        known = [estimate_run_bytes(**size) for size in sizes if size is not None]
+        return max(known) if known else None
 
     def point_result(self, params: dict, point: dict, ds) -> dict:
         """Read one point's result off its Dataset: arrays and numbers (no xarray)."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from hebbian._version import __version__
 from hebbian.experiments.config import ExperimentConfig, available_configs, load_config
-from hebbian.experiments.run import CheckRow, check_result, plot_result, run_experiment
+from hebbian.experiments.runner import CheckRow, check_result, plot_result, run_experiment
 from hebbian.io import save_figure, write_netcdf, write_text
 from hebbian.sweep import SweepOptions
 

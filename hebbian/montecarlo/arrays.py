@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from hebbian.models import _PARALLEL_ENTRIES, HebbianModel, _in_threads, _split, _workers
+from hebbian._parallel import PARALLEL_ENTRIES, in_threads, split, workers
+from hebbian.models import HebbianModel
 
 __all__ = [
     "P2_NARROW",
@@ -132,14 +133,14 @@ def initial_sums(arrays: HebbianArrays, spins: np.ndarray) -> np.ndarray:
         raise ValueError(f"spins must have shape (C, {N}), got {np.shape(spins)}")
     add = _compiled_add_sums()
     acc = np.int32 if N < 2**31 else np.int64
-    threads = _workers() if s.shape[0] * K * N >= _PARALLEL_ENTRIES else 1
+    threads = workers() if s.shape[0] * K * N >= PARALLEL_ENTRIES else 1
 
     def part(lo: int, hi: int) -> np.ndarray:
         out = np.zeros((s.shape[0], K), dtype=acc)
         add(xi_t, s, lo, hi, out)
         return out
 
-    parts = _in_threads(part, _split(N, threads))
+    parts = in_threads(part, split(N, threads))
     total = parts[0]
     for other in parts[1:]:
         total += other

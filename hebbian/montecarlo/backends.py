@@ -31,6 +31,7 @@ from hebbian.montecarlo.blocked import model_limitation
 __all__ = [
     "Backend",
     "BackendEntry",
+    "backend_device",
     "backend_names",
     "blocked_backend_names",
     "choose_backend",
@@ -112,6 +113,11 @@ def register_backend(
 def backend_names() -> tuple[str, ...]:
     """Names of the registered backends."""
     return tuple(_REGISTRY)
+
+
+def backend_device(name: str) -> str:
+    """Return the device (``"cpu"`` or ``"gpu"``) of backend ``name``, without loading it."""
+    return _entry(name).device
 
 
 def blocked_backend_names() -> tuple[str, ...]:

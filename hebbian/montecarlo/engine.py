@@ -25,7 +25,7 @@ import numpy as np
 
 from hebbian._validation import as_generator, check_real
 from hebbian.models import CouplingModel, HebbianModel
-from hebbian.montecarlo.backends import blocked_backend_names, choose_backend
+from hebbian.montecarlo.backends import backend_device, blocked_backend_names, choose_backend
 from hebbian.montecarlo.chains import ChainBatch, MarkovChains
 from hebbian.montecarlo.draws import device_generator, draw_sweep, random_spins
 from hebbian.montecarlo.dynamics import DYNAMICS, SYNCHRONOUS, resolve_dynamics
@@ -205,8 +205,9 @@ def simulate_batch(
         )
         if draws == "device" and chosen not in blocked_backend_names():
             raise ValueError(
-                f"draws='device' needs a blocked backend ('cupy' or 'blocked'), and this run "
-                f"would use {chosen!r}; use draws='host'"
+                f"draws='device' needs a blocked backend "
+                f"({', '.join(map(repr, blocked_backend_names()))}), and this run would use "
+                f"{chosen!r}; use draws='host'"
             )
         plans.append((members, chosen))
     results: list = [None] * D
@@ -244,7 +245,7 @@ def simulate_batch(
                 "n_chains": C,
                 "measure_every": every,
                 "backend": chosen,
-                "device": "gpu" if chosen == "cupy" else "cpu",
+                "device": backend_device(chosen),
                 "draws": draws,
                 "batch_members": len(members),
                 "seed": _seed_attribute(seeds[i]),

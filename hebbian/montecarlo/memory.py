@@ -18,10 +18,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from hebbian._parallel import workers
 from hebbian._validation import check_int, check_real
-from hebbian.models import _workers, padded_memory_count
+from hebbian.models import padded_memory_count
 from hebbian.montecarlo.arrays import sums_dtype
-from hebbian.patterns import _SLICE
+from hebbian.montecarlo.backends import blocked_backend_names
+from hebbian.patterns import DRAW_SLICE
 
 __all__ = ["available_memory_bytes", "check_memory", "estimate_run_bytes"]
 
@@ -136,17 +138,17 @@ def estimate_run_bytes(
     T = check_real("temperature", temperature, minimum=0.0)
     b = check_real("cue_noise", cue_noise, minimum=0.0, maximum=1.0)
     d = check_real("dilution", dilution, minimum=0.0, maximum=1.0)
-    n_threads = _workers() if threads is None else check_int("threads", threads, minimum=1)
+    n_threads = workers() if threads is None else check_int("threads", threads, minimum=1)
     Kp = padded_memory_count(K)
     u = 1 if T > 0 else 0  # the engine draws update uniforms exactly when T > 0
 
     kept = K * N + N * Kp + 8 * N + 16 * Kp + C * N
-    drawing = min(n_threads, K * N // (16 * _SLICE))  # threads of random_patterns
-    patterns = K * N + max(drawing, 1) * 9 * min(_SLICE, K * N)
+    drawing = min(n_threads, K * N // (16 * DRAW_SLICE))  # threads of random_patterns
+    patterns = K * N + max(drawing, 1) * 9 * min(DRAW_SLICE, K * N)
     cues = kept + int((10 + 8 * b + 8 * d) * N)
     sums = C * Kp * sums_dtype(N)().itemsize
     setup = kept + 3 * C * N + sums + n_threads * C * Kp * 4
-    blocked = backend in ("blocked", "cupy")
+    blocked = backend in blocked_backend_names()
     if blocked:
         setup += 16 * K * N
         kept += 8 * K * N if backend == "blocked" else 0

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from hebbian._validation import check_choice, check_int
 from hebbian.device import DEVICES
-from hebbian.montecarlo.backends import backend_names
+from hebbian.montecarlo.backends import backend_names, blocked_backend_names
 from hebbian.montecarlo.draws import SITE_ORDERS
 from hebbian.montecarlo.dynamics import DYNAMICS
 
@@ -93,6 +93,18 @@ class EngineOptions:
         if self.backend is not None:
             check_choice("backend", self.backend, backend_names())
         check_choice("draws", self.draws, DRAWS)
+        if self.measure_every > self.n_sweeps:
+            raise ValueError(
+                f"measure_every must be <= n_sweeps = {self.n_sweeps} (no sweep would be "
+                f"measured), got {self.measure_every}"
+            )
+        cpu_kernels = self.backend is not None and self.backend not in blocked_backend_names()
+        if self.draws == "device" and (self.device == "cpu" or cpu_kernels):
+            raise ValueError(
+                f"draws='device' needs a blocked backend "
+                f"({', '.join(map(repr, blocked_backend_names()))}), and this run uses the "
+                f"CPU kernels; use draws='host'"
+            )
 
     def replace(self, **changes) -> EngineOptions:
         """Return a copy with ``changes`` applied (and validated)."""

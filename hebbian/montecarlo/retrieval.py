@@ -32,16 +32,21 @@ def n_memories_for_load(n_neurons: int, alpha: float, p: int) -> int:
         When the load stores no memory, or more pattern entries than the engine
         indexes (``K N <= 2^31``).
     """
-    K = int(round(alpha * float(n_neurons) ** (p - 1)))
+    try:
+        exact = alpha * float(n_neurons) ** (p - 1)
+    except OverflowError:
+        exact = float("inf")
+    if not exact * n_neurons <= 2**31:  # also inf
+        raise ValueError(
+            f"alpha = {alpha:g} at N = {n_neurons}, p = {p} stores K = alpha N^(p-1) = "
+            f"{exact:.3g} memories, K N beyond the limit 2^31 pattern entries; "
+            f"lower the number of neurons, alpha or p"
+        )
+    K = int(round(exact))
     if K < 1:
         raise ValueError(
             f"alpha = {alpha:g} stores no memory at N = {n_neurons}, p = {p} "
             f"(need alpha N^(p-1) >= 0.5)"
-        )
-    if K * n_neurons > 2**31:
-        raise ValueError(
-            f"K N = {K * n_neurons} pattern entries exceed the limit 2^31; "
-            f"lower the number of neurons or alpha"
         )
     return K
 

@@ -144,6 +144,11 @@ class HopfieldCapacity(ExperimentKind):
             for s in range(params["n_samples"])
         ]
 
+    def run_size(self, params, point):
+        N, C = point["n_neurons"], params["n_chains"]
+        K = max(round(point["alpha"] * N), C)
+        return {"n_neurons": N, "n_memories": K, "n_chains": C, "n_sweeps": params["n_sweeps"]}
+
     def point_simulation(self, params, point, rng):
         N, C = point["n_neurons"], params["n_chains"]
         K = max(round(point["alpha"] * N), C)

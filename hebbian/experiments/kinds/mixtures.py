@@ -185,6 +185,15 @@ class HopfieldMixtures(ExperimentKind):
         ]
         return energy + stability
 
+    def run_size(self, params, point):
+        energy = point["part"] == "energy"
+        return {
+            "n_neurons": params["n_neurons"],
+            "n_memories": params["n_patterns"],
+            "n_sweeps": params["energy_sweeps" if energy else "stability_sweeps"],
+            "temperature": 0.0 if energy else point["temperature"],
+        }
+
     def point_simulation(self, params, point, rng):
         N, K = params["n_neurons"], params["n_patterns"]
         model = HebbianModel(random_patterns(K, N, seed=rng))

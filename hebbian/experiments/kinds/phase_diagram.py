@@ -92,6 +92,16 @@ class HopfieldPhaseDiagram(ExperimentKind):
             for s in range(params["n_samples"])
         ]
 
+    def run_size(self, params, point):
+        N = params["n_neurons"]
+        return {
+            "n_neurons": N,
+            "n_memories": max(1, round(point["alpha"] * N)),
+            "n_chains": params["n_chains"],
+            "n_sweeps": params["n_burn"] + params["n_sweeps"],
+            "temperature": point["temperature"],
+        }
+
     def point_simulation(self, params, point, rng):
         N = params["n_neurons"]
         K = max(1, round(point["alpha"] * N))

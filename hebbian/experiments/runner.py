@@ -104,6 +104,7 @@ def run_experiment(
     options = options or SweepOptions()
     kind = get_kind(config.kind)
     params, points = prepare_run(config, quick=quick, overrides=overrides, force=force)
+    _check_memory(kind, params, points, options)
     results, report = run_points(
         kind,
         params,
@@ -141,6 +142,27 @@ def run_experiment(
         }
     )
     return ds
+
+
+def _check_memory(kind, params, points, options: SweepOptions) -> None:
+    """Refuse, in one line, a grid whose largest points do not fit this machine at once.
+
+    Local executors run ``workers`` points at a time on this machine; a Dask cluster's
+    workers are elsewhere, so nothing is checked for them here.
+    """
+    if options.executor == "dask":
+        return
+    largest = kind.largest_run_bytes(params, points)
+    if largest is None:
+        return
+    from hebbian.montecarlo.memory import check_memory
+
+    at_once = 1 if options.executor == "serial" else min(options.n_workers(), len(points))
+    check_memory(
+        largest * at_once,
+        hint=f"the largest grid point, {at_once} at a time: lower the sizes (--set) "
+        f"or the workers (--workers)",
+    )
 
 
 @dataclass(frozen=True)
