@@ -26,7 +26,12 @@ CONFIGS = sorted(available_configs())
 
 def test_there_are_configs_for_every_kind():
     kinds = {load_config(name).kind for name in CONFIGS}
-    assert kinds == {"hopfield_capacity", "hopfield_phase_diagram", "hopfield_mixtures"}
+    assert kinds == {
+        "hopfield_capacity",
+        "hopfield_phase_diagram",
+        "hopfield_mixtures",
+        "multitasking_cascade",
+    }
 
 
 @pytest.mark.parametrize("name", CONFIGS)
@@ -116,6 +121,12 @@ TINY = {
         ("temperature", [0.3, 0.32, 0.34, 0.36]),
         ("stability_sweeps", 60),
         ("n_bootstrap", 20),
+    ],
+    "agliari2012_multitasking_cascade": [
+        ("n_neurons", 3000),
+        ("dilution", [0.1, 0.2, 0.7]),
+        ("n_samples", 2),
+        ("n_sweeps", 10),
     ],
 }
 
@@ -222,6 +233,7 @@ SMALL = {
     "amit1987_hopfield_capacity": [("n_neurons", [200, 300]), ("n_sweeps", 6)],
     "amit1987_hopfield_phase_diagram": [("n_neurons", 300), ("n_burn", 2), ("n_sweeps", 4)],
     "amit1985_hopfield_mixtures": [("n_neurons", 400), ("stability_sweeps", 40)],
+    "agliari2012_multitasking_cascade": [("n_neurons", 300), ("n_sweeps", 5)],
 }
 
 
@@ -279,3 +291,19 @@ def test_device_draws_do_not_depend_on_the_batching(monkeypatch):
     ]
     host = kind.run_batch(params, points, rngs(), device="auto")
     assert batched == alone and batched != host
+
+
+def test_cascade_ranks_the_later_overlaps_and_follows_the_theory():
+    from hebbian.experiments.kinds.multitasking_cascade import ranked_overlaps
+
+    m = np.array([[0.8, -0.03, 0.16], [0.7, 0.2, -0.06]])
+    np.testing.assert_allclose(ranked_overlaps(m), [[0.8, 0.16, 0.03], [0.7, 0.2, 0.06]])
+    ds = run_experiment(
+        "agliari2012_multitasking_cascade",
+        quick=True,
+        overrides=[("n_neurons", 4000), ("dilution", [0.2, 0.3]), ("n_samples", 2)],
+    )
+    # below d_c(3) = 0.618 the T = 0 dynamics end in the cascade (1 - d) d^(k-1),
+    # within a few N^(-1/2) = 0.016 at N = 4000
+    np.testing.assert_allclose(ds.m.values, ds.m_theory.values, atol=0.05)
+    assert bool(ds.cascade_is_fixed_point.all())
