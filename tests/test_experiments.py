@@ -31,6 +31,7 @@ def test_there_are_configs_for_every_kind():
         "hopfield_phase_diagram",
         "hopfield_mixtures",
         "multitasking_cascade",
+        "multitasking_threshold",
     }
 
 
@@ -125,6 +126,12 @@ TINY = {
     "agliari2012_multitasking_cascade": [
         ("n_neurons", 3000),
         ("dilution", [0.1, 0.2, 0.7]),
+        ("n_samples", 2),
+        ("n_sweeps", 10),
+    ],
+    "agliari2012_multitasking_threshold": [
+        ("n_neurons", [1000, 4000]),
+        ("dilution", [0.5, 0.6, 0.65, 0.7]),
         ("n_samples", 2),
         ("n_sweeps", 10),
     ],
@@ -234,6 +241,11 @@ SMALL = {
     "amit1987_hopfield_phase_diagram": [("n_neurons", 300), ("n_burn", 2), ("n_sweeps", 4)],
     "amit1985_hopfield_mixtures": [("n_neurons", 400), ("stability_sweeps", 40)],
     "agliari2012_multitasking_cascade": [("n_neurons", 300), ("n_sweeps", 5)],
+    "agliari2012_multitasking_threshold": [
+        ("n_neurons", [200, 300]),
+        ("dilution", [0.5, 0.7]),
+        ("n_sweeps", 5),
+    ],
 }
 
 
@@ -307,3 +319,25 @@ def test_cascade_ranks_the_later_overlaps_and_follows_the_theory():
     # within a few N^(-1/2) = 0.016 at N = 4000
     np.testing.assert_allclose(ds.m.values, ds.m_theory.values, atol=0.05)
     assert bool(ds.cascade_is_fixed_point.all())
+
+
+def test_threshold_experiment_sees_the_cascade_break_at_d_c():
+    from hebbian.experiments.kinds.multitasking_threshold import crossing_dilution
+    from hebbian.theory import cascade_misaligned_fraction
+
+    assert crossing_dilution(np.array([0.5, 0.6, 0.7]), np.array([0.0, 0.0, 0.04]), 0.02) == (
+        pytest.approx(0.65)
+    )
+    assert np.isnan(crossing_dilution(np.array([0.5, 0.6]), np.zeros(2), 0.01))
+    # K = 3: the sites whose two later patterns oppose pattern 1, ((1 - d)/2)^2, above d_c
+    assert float(cascade_misaligned_fraction(3, 0.61)) == 0.0
+    assert float(cascade_misaligned_fraction(3, 0.7)) == pytest.approx(0.0225)
+    ds = run_experiment(
+        "agliari2012_multitasking_threshold",
+        quick=True,
+        overrides=[("n_neurons", [2000, 8000]), ("dilution", [0.5, 0.55, 0.7, 0.75])],
+    )
+    big = ds.misaligned.sel(n_neurons=8000).values
+    assert np.all(big[:2] == 0)  # below d_c the cascade is a fixed point: no site flips
+    # above it the theory's fraction, within a few N^(-1/2) of the overlaps' noise
+    np.testing.assert_allclose(big[2:], ds.misaligned_theory.values[2:], atol=0.006)

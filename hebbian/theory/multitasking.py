@@ -140,6 +140,7 @@ __all__ = [
     "critical_temperature",
     "hierarchical_energy_zero_temperature",
     "hierarchical_is_fixed_point",
+    "cascade_misaligned_fraction",
     "hierarchical_state",
     "hierarchical_threshold_dilution",
     "multitasking_free_energy",
@@ -1026,6 +1027,48 @@ def hierarchical_is_fixed_point(n_patterns: int, dilution: np.ndarray | float) -
     d = _check_dilution(dilution)
     s = np.sum(d[..., None] ** np.arange(1, k), axis=-1)
     return scalar_or_array(np.asarray(s < 1.0))
+
+
+def cascade_misaligned_fraction(n_patterns: int, dilution: np.ndarray | float) -> np.ndarray:
+    """Fraction of pattern 1's non-blank sites whose field at the cascade opposes it.
+
+    At the ``T = 0`` cascade :math:`m_k = (1-d) d^{k-1}` the field of a site where
+    :math:`\\xi^1_i \\ne 0` is :math:`\\xi^1_i (m_1 + \\sum_{k \\ge 2} s_k m_k)` with
+    :math:`s_k = \\xi^1_i \\xi^k_i \\in \\{-1, 0, +1\\}` (probabilities ``(1-d)/2``,
+    ``d``, ``(1-d)/2``). This returns the probability that the bracket is negative: zero
+    iff the cascade is a fixed point (:func:`hierarchical_is_fixed_point`; the worst site
+    has every later pattern non-blank and opposite), and for ``K = 3`` above ``d_c``
+    exactly :math:`((1-d)/2)^2`. To first order it is the fraction of pattern 1's sites
+    that the zero-temperature dynamics turn away from it once the cascade breaks (the
+    flips change the overlaps by ``O(that fraction)``; Agliari et al., Phys. Rev. Lett.
+    109, 268101 (2012); derivation in ``docs/theory/multitasking.md``).
+
+    Parameters
+    ----------
+    n_patterns : int
+        ``K``, ``1 <= K <= 10``.
+    dilution : array_like
+        ``d``, in ``[0, 1)``.
+
+    Returns
+    -------
+    ndarray
+        Shape of ``dilution``.
+
+    Examples
+    --------
+    >>> [round(float(cascade_misaligned_fraction(3, d)), 6) for d in (0.5, 0.7)]
+    [0.0, 0.0225]
+    """
+    k = _check_patterns(n_patterns)
+    d = _check_dilution(dilution)
+    m = cascade_overlaps(k, d)  # d.shape + (K,)
+    signs = np.array(list(itertools.product((-1, 0, 1), repeat=k - 1)), dtype=float)
+    signs = signs.reshape(-1, k - 1)
+    field = m[..., :1] + np.einsum("...k,ck->...c", m[..., 1:], signs)
+    blanks = (signs == 0).sum(axis=1)
+    weight = d[..., None] ** blanks * ((1.0 - d[..., None]) / 2.0) ** (k - 1 - blanks)
+    return scalar_or_array(np.sum(np.where(field < -1e-12, weight, 0.0), axis=-1))
 
 
 def hierarchical_threshold_dilution(n_patterns: int) -> float:
