@@ -14,7 +14,7 @@ Model
 
 at low load: ``K`` finite, ``N -> infinity`` (Agliari, Barra, Galluzzi, Guerra,
 Moauro, Phys. Rev. Lett. 109, 268101 (2012); Agliari, Barra, Galluzzi, Isopi,
-arXiv:1304.4488; Sollich, Tantari, Annibale, Barra, J. Phys. A (2014)). Every public
+arXiv:1304.4488; Bartolucci, Annibale, J. Phys. A 47, 415001 (2014)). Every public
 function takes ``normalized=False``; ``normalized=True`` divides ``H`` by ``1 - d``
 (the convention of the papers that put ``T_c = 1``). The two are one theory: the
 normalized network at temperature ``T`` is the unnormalized one at ``T (1 - d)``,
@@ -99,7 +99,7 @@ References
 E. Agliari, A. Barra, A. Galluzzi, F. Guerra, F. Moauro, Phys. Rev. Lett. 109, 268101
 (2012) (arXiv:1111.5191).
 E. Agliari, A. Barra, A. Galluzzi, M. Isopi, arXiv:1304.4488 (2013).
-P. Sollich, D. Tantari, A. Annibale, A. Barra, J. Phys. A (2014).
+S. Bartolucci, A. Annibale, J. Phys. A 47, 415001 (2014) (arXiv:1405.2454).
 E. Agliari, A. Alessandrelli, A. Barra, F. Ricci-Tersenghi, J. Stat. Mech. (2023)
 113401 (arXiv:2308.04106).
 D. J. Amit, H. Gutfreund, H. Sompolinsky, Phys. Rev. A 32, 1007 (1985) (``d = 0``).
@@ -1385,8 +1385,8 @@ def hierarchical_state(
     (``K = 3``, ``d = 0.1``, ``T = 0.02``: ``m_3 = 0``); at large ``d`` it flows onto the
     parallel state (``d = 0.9``, ``T = 0.02``: all overlaps equal). Label the result with
     :func:`classify_overlaps`. Status ``"absent"`` where it fell onto ``m = 0``
-    (``T >= T_c``). Agliari et al., Phys. Rev. Lett. 109, 268101 (2012); Sollich et al.,
-    J. Phys. A (2014).
+    (``T >= T_c``). Agliari et al., Phys. Rev. Lett. 109, 268101 (2012); Bartolucci and
+    Annibale, J. Phys. A 47, 415001 (2014).
 
     Parameters
     ----------
@@ -1706,10 +1706,11 @@ def parallel_onset_temperature(
 ) -> float | None | np.ndarray:
     """``T_p(d)``: lower end of the stability window of the parallel state that ends at ``T_c``.
 
-    Below ``T_p`` the parallel state gives way to hierarchical retrieval (Sollich et al.,
-    J. Phys. A (2014); Agliari, Barra, Galluzzi, Isopi, arXiv:1304.4488). Just below
-    ``T_c`` the parallel state is stable iff ``d > 2/3`` (for every ``K``: the sign of
-    the quartic Landau coefficient ``(1 - d)(3d - 2)``), so ``T_p`` exists only there.
+    Below ``T_p`` the parallel state gives way to hierarchical retrieval (Bartolucci and
+    Annibale, J. Phys. A 47, 415001 (2014); Agliari, Barra, Galluzzi, Isopi,
+    arXiv:1304.4488). Just below ``T_c`` the parallel state is stable iff ``d > 2/3``
+    (for every ``K``: the sign of the quartic Landau coefficient ``(1 - d)(3d - 2)``),
+    so ``T_p`` exists only there.
 
     Parameters
     ----------
