@@ -93,7 +93,7 @@ def _one_line(*errors, flags: dict[str, str] | None = None):
             except errors as exc:
                 message = str(exc)
                 name = message.split(" ", 1)[0]
-                if flags and name in flags:
+                if flags and name in flags and message.startswith(f"{name} must "):
                     message = flags[name] + message[len(name) :]
                 raise _bad(message) from None
 

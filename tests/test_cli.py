@@ -416,3 +416,10 @@ def test_solve_multitasking_thresholds_and_window_json():
     assert closed["T_p"] is None and closed["stable_intervals"] == []
     bad = run("solve", "multitasking", "--patterns", "3", "--dilution", "1", "--temperature", "0")
     assert bad.returncode == 2 and "dilution must be finite and in [0, 1)" in bad.stderr
+    huge = run("solve", "multitasking-thresholds", "--patterns", "1000000000")
+    assert huge.returncode == 2 and "K must be an integer in [1, 10]" in huge.stderr
+
+
+def test_option_names_replace_only_the_name_of_a_range_error():
+    out = run("simulate", "--p", "1000")
+    assert out.returncode == 2 and "error: alpha = 0.1 at N = 1000, p = 1000" in out.stderr

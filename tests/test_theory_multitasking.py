@@ -507,3 +507,12 @@ def test_bad_arguments_raise_one_line_value_errors(call):
     with pytest.raises(ValueError) as info:
         call()
     assert "\n" not in str(info.value)
+
+
+def test_cascade_threshold_for_huge_k_is_immediate_and_tends_to_one_half():
+    from hebbian.theory import hierarchical_is_fixed_point, hierarchical_threshold_dilution
+
+    # closed-form geometric tail: no array of K powers (K = 1e9 would need 8 GB)
+    assert hierarchical_threshold_dilution(10**9) == pytest.approx(0.5, abs=1e-12)
+    assert bool(hierarchical_is_fixed_point(10**9, 0.499))
+    assert not bool(hierarchical_is_fixed_point(10**9, 0.501))

@@ -999,6 +999,14 @@ def cascade_overlaps(n_patterns: int, dilution: np.ndarray | float) -> np.ndarra
     return (1.0 - d)[..., None] * d[..., None] ** np.arange(k)
 
 
+def _geometric_tail(d: np.ndarray, k: int) -> np.ndarray:
+    """Return ``d + d^2 + ... + d^(K-1)`` in closed form (any ``K``, no array of powers)."""
+    d = np.asarray(d, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tail = d * (1.0 - d ** (k - 1)) / (1.0 - d)
+    return np.where(d < 1.0, tail, float(k - 1))
+
+
 def hierarchical_is_fixed_point(n_patterns: int, dilution: np.ndarray | float) -> np.ndarray:
     r"""Whether the cascade is a fixed point of the ``T = 0`` equations: ``sum_{s<K} d^s < 1``.
 
@@ -1025,8 +1033,7 @@ def hierarchical_is_fixed_point(n_patterns: int, dilution: np.ndarray | float) -
     """
     k = check_count("K", n_patterns)
     d = _check_dilution(dilution)
-    s = np.sum(d[..., None] ** np.arange(1, k), axis=-1)
-    return scalar_or_array(np.asarray(s < 1.0))
+    return scalar_or_array(np.asarray(_geometric_tail(d, k) < 1.0))
 
 
 def cascade_misaligned_fraction(n_patterns: int, dilution: np.ndarray | float) -> np.ndarray:
@@ -1102,10 +1109,9 @@ def hierarchical_threshold_dilution(n_patterns: int) -> float:
     k = check_count("K", n_patterns)
     if k <= 2:
         return 1.0
-    powers = np.arange(1, k)
 
     def excess(x, active):
-        return np.sum(x[:, None] ** powers, axis=1) - 1.0
+        return _geometric_tail(x, k) - 1.0
 
     root = illinois(excess, [0.0], [1.0], [-1.0], [k - 2.0], n_iter=200, xtol=1e-15)
     return float(root[0])
