@@ -143,7 +143,7 @@ def test_dask_worker_death_is_retried(config, tmp_path):
         killed = []
 
         def kill_when_started():  # no timer: the victim provably holds a chunk
-            deadline = time.monotonic() + 300
+            deadline = time.monotonic() + 3600  # a guard against a hang, not a speed
             while not marker.exists() and time.monotonic() < deadline:
                 time.sleep(0.02)
             if marker.exists():
@@ -263,24 +263,67 @@ KILL_RUN = [
     "n_sweeps=30",
 ]
 
+#: The run of KILL_RUN, except that the sixth chunk marks a file and stalls: when the
+#: process is killed, exactly five chunks (10 points) are checkpointed, on any machine.
+STALLING_RUN = """
+import sys, time
+from pathlib import Path
+from hebbian.experiments.config import load_config
+from hebbian.experiments.registry import get_kind
+from hebbian.experiments.runner import prepare_run, run_fingerprint
+from hebbian.sweep import SweepOptions, run_points
+
+run_dir, marker = sys.argv[1], Path(sys.argv[2])
+config = load_config("amit1987_hopfield_capacity")
+overrides = [("n_neurons", [400, 800]), ("n_samples", 4), ("n_sweeps", 30)]
+params, points = prepare_run(config, quick=True, overrides=overrides)
+kind = get_kind(config.kind)
+
+
+class StallOnTheSixthChunk:
+    chunks = 0
+
+    def run_batch(self, params, points, rngs, **engine):
+        self.chunks += 1
+        if self.chunks == 6:
+            marker.write_text("stalled")
+            while True:
+                time.sleep(0.05)
+        return kind.run_batch(params, points, rngs, **engine)
+
+
+run_points(
+    StallOnTheSixthChunk(),
+    params,
+    points,
+    seed=config.seed,
+    options=SweepOptions(run_dir=run_dir, chunk_size=2, progress=False),
+    fingerprint=run_fingerprint(config, quick=True, params=params),
+)
+"""
+
 
 @pytest.mark.slow
 def test_sigkill_then_resume_recomputes_no_finished_point(tmp_path):
     out, run_dir = tmp_path / "killed.nc", tmp_path / "killed.run"
-    args = [*CLI, *KILL_RUN, "--out", str(out), "--run-dir", str(run_dir), "--keep-checkpoints"]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline and len(list(run_dir.glob("chunk-*.sha256"))) < 5:
-        time.sleep(0.05)
+    marker = tmp_path / "stalled"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STALLING_RUN, str(run_dir), str(marker)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    while not marker.exists():  # the sixth chunk has started: five are checkpointed
+        assert proc.poll() is None, proc.stderr.read().decode()
+        time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert not out.exists()
     finished_before = 0
     for sidecar in run_dir.glob("chunk-*.sha256"):
         with xr.open_dataset(sidecar.with_suffix(""), engine="scipy") as ds:
             finished_before += len(json.loads(ds.attrs["points"]))
-    assert 10 <= finished_before < 104
-    resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=300)
+    assert finished_before == 10
+    args = [*CLI, *KILL_RUN, "--out", str(out), "--run-dir", str(run_dir), "--resume"]
+    resumed = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert resumed.returncode in (0, 1), resumed.stderr  # 1: a published value missed
     reference = subprocess.run(
         [*CLI, *KILL_RUN, "--out", str(tmp_path / "ref.nc")],
