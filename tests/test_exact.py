@@ -15,7 +15,7 @@ from hebbian.models import CouplingModel, HebbianModel
 from hebbian.montecarlo.engine import simulate
 from hebbian.montecarlo.exact import enumerate_states, exact_averages
 from hebbian.observables import hebbian_energy, overlap_sums
-from hebbian.patterns import random_patterns
+from hebbian.patterns import diluted_patterns, random_patterns
 
 Z_MAX = 4.0
 
@@ -112,3 +112,17 @@ def test_monte_carlo_detects_a_wrong_temperature():
     ds = simulate(model, temperature=1.0, n_sweeps=3000, n_burn=200, n_chains=8, seed=5)
     _, z_e = z_scores(ds, exact_averages(model, temperature=1.3))
     assert z_e > 3 * Z_MAX
+
+
+@pytest.mark.parametrize("dilution", [0.2, 0.5, 0.8])
+def test_monte_carlo_matches_exact_with_diluted_patterns(dilution):
+    # the multitasking ensemble itself (blank entries with probability d), at N = 13 and a
+    # temperature below T_c = 1 - d: z-scores of <m_k^2> and <E> below Z_MAX
+    model = HebbianModel(diluted_patterns(3, 13, dilution=dilution, seed=int(100 * dilution)))
+    temperature = 0.7 * (1.0 - dilution)
+    exact = exact_averages(model, temperature=temperature)
+    ds = simulate(model, temperature=temperature, n_sweeps=4000, n_burn=200, n_chains=8, seed=11)
+    z_m2, z_e = z_scores(ds, exact)
+    assert np.all(z_m2 < Z_MAX), (z_m2, ds.m2_mean.values, exact.m2)
+    assert z_e < Z_MAX, (z_e, float(ds.energy_mean), exact.energy)
+    assert float(ds.energy_stderr) < 0.05 * abs(exact.energy) + 1e-3  # the test has power
