@@ -156,8 +156,12 @@ class ExperimentKind:
         known = [estimate_run_bytes(**size) for size in sizes if size is not None]
         return max(known) if known else None
 
-    def point_result(self, params: dict, point: dict, ds) -> dict:
-        """Read one point's result off its Dataset: arrays and numbers (no xarray)."""
+    def point_result(self, params: dict, point: dict, ds, run: dict) -> dict:
+        """Read one point's result off its Dataset: arrays and numbers (no xarray).
+
+        ``run`` is what :meth:`point_simulation` returned for the point (its ``model``,
+        ``initial``, ...), for results that compare the final state with the model.
+        """
         raise NotImplementedError
 
     def run_point(
@@ -231,8 +235,8 @@ class ExperimentKind:
                     **dict(settings), site_order=SITE_ORDER, device=device, draws=draws
                 ),
             )
-            for (i, _), ds in zip(batch, out):
-                results[i] = self.point_result(params, points[i], ds)
+            for (i, run), ds in zip(batch, out):
+                results[i] = self.point_result(params, points[i], ds, run)
 
         for i, (point, rng) in enumerate(zip(points, rngs)):
             run = self.point_simulation(params, point, rng)

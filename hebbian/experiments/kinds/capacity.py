@@ -162,7 +162,7 @@ class HopfieldCapacity(ExperimentKind):
             "measure_every": params["n_sweeps"],
         }
 
-    def point_result(self, params, point, ds):
+    def point_result(self, params, point, ds, run):
         C = params["n_chains"]
         final = ds.m.isel(time=-1).values  # (chain, memory)
         return {"m": final[np.arange(C), np.arange(C)], "sweeps": ds.sweeps_to_fixed_point.values}

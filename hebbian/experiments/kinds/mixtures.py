@@ -211,7 +211,7 @@ class HopfieldMixtures(ExperimentKind):
             "n_sweeps": params["stability_sweeps"],
         }
 
-    def point_result(self, params, point, ds):
+    def point_result(self, params, point, ds, run):
         N = params["n_neurons"]
         if point["part"] == "energy":
             m = ds.m.isel(time=-1, chain=0).values

@@ -32,7 +32,7 @@ from hebbian.experiments.plotting import drawn
 from hebbian.models import HebbianModel
 from hebbian.patterns import cue, diluted_patterns
 
-__all__ = ["MultitaskingCascade", "ranked_overlaps"]
+__all__ = ["MultitaskingCascade", "cascade_run", "ranked_overlaps"]
 
 
 def ranked_overlaps(m: np.ndarray) -> np.ndarray:
@@ -40,6 +40,24 @@ def ranked_overlaps(m: np.ndarray) -> np.ndarray:
     m = np.asarray(m, dtype=float)
     rest = -np.sort(-np.abs(m[..., 1:]), axis=-1)
     return np.concatenate([m[..., :1], rest], axis=-1)
+
+
+def cascade_run(params: dict, n_neurons: int, dilution: float, rng) -> dict:
+    """Describe one point's run: diluted patterns, zero temperature, cued pattern 1.
+
+    ``n_patterns`` patterns of ``n_neurons`` sites; ``n_chains`` chains start from
+    pattern 1 with its blank sites random and run ``n_sweeps`` sweeps.
+    """
+    K, C = params["n_patterns"], params["n_chains"]
+    model = HebbianModel(diluted_patterns(K, n_neurons, dilution=dilution, seed=rng))
+    return {
+        "model": model,
+        "temperature": 0.0,
+        "initial": cue(model.memories[0], noise=0.0, n_cues=C, seed=rng),
+        "n_sweeps": params["n_sweeps"],
+        "n_chains": C,
+        "measure_every": params["n_sweeps"],
+    }
 
 
 @register
@@ -87,18 +105,9 @@ class MultitaskingCascade(ExperimentKind):
         }
 
     def point_simulation(self, params, point, rng):
-        K, N, C = params["n_patterns"], params["n_neurons"], params["n_chains"]
-        model = HebbianModel(diluted_patterns(K, N, dilution=point["dilution"], seed=rng))
-        return {
-            "model": model,
-            "temperature": 0.0,
-            "initial": cue(model.memories[0], noise=0.0, n_cues=C, seed=rng),
-            "n_sweeps": params["n_sweeps"],
-            "n_chains": C,
-            "measure_every": params["n_sweeps"],
-        }
+        return cascade_run(params, params["n_neurons"], point["dilution"], rng)
 
-    def point_result(self, params, point, ds):
+    def point_result(self, params, point, ds, run):
         final = ds.m.isel(time=-1).values  # (chain, memory)
         return {
             "m": ranked_overlaps(final).mean(axis=0),

@@ -20,11 +20,10 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from hebbian.experiments.base import SITE_ORDER, ExperimentKind, Param, register
+from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
+from hebbian.experiments.kinds.multitasking_cascade import cascade_run
 from hebbian.experiments.plotting import drawn
-from hebbian.models import HebbianModel
-from hebbian.patterns import cue, diluted_patterns
 
 __all__ = ["MultitaskingThreshold", "crossing_dilution"]
 
@@ -81,28 +80,11 @@ class MultitaskingThreshold(ExperimentKind):
             "dilution": point["dilution"],
         }
 
-    def run_point(self, params, point, rng, *, device="cpu", draws="host"):
-        from hebbian.montecarlo.engine import simulate
-        from hebbian.montecarlo.options import EngineOptions
+    def point_simulation(self, params, point, rng):
+        return cascade_run(params, point["n_neurons"], point["dilution"], rng)
 
-        K, N, C = params["n_patterns"], point["n_neurons"], params["n_chains"]
-        model = HebbianModel(diluted_patterns(K, N, dilution=point["dilution"], seed=rng))
-        first = model.memories[0]
-        options = EngineOptions(
-            n_sweeps=params["n_sweeps"],
-            n_chains=C,
-            measure_every=params["n_sweeps"],
-            site_order=SITE_ORDER,
-            device=device,
-            draws=draws,
-        )
-        ds = simulate(
-            model,
-            temperature=0.0,
-            initial=cue(first, noise=0.0, n_cues=C, seed=rng),
-            seed=rng,
-            options=options,
-        )
+    def point_result(self, params, point, ds, run):
+        first = run["model"].memories[0]
         on = first != 0
         against = ds.spins.values[:, on] != first[on]  # (chain, sites of pattern 1)
         return {"misaligned": float(against.mean()) if on.any() else 0.0}

@@ -115,7 +115,7 @@ class HopfieldPhaseDiagram(ExperimentKind):
             "n_chains": params["n_chains"],
         }
 
-    def point_result(self, params, point, ds):
+    def point_result(self, params, point, ds, run):
         m0 = ds.m.isel(memory=0)
         return {"m": float(m0.mean()), "abs_m": float(np.abs(m0).mean())}
 
