@@ -32,6 +32,8 @@ def test_there_are_configs_for_every_kind():
         "hopfield_mixtures",
         "multitasking_cascade",
         "multitasking_threshold",
+        "multitasking_phase_diagram",
+        "multitasking_learning",
     }
 
 
@@ -134,6 +136,19 @@ TINY = {
         ("dilution", [0.5, 0.6, 0.65, 0.7]),
         ("n_samples", 2),
         ("n_sweeps", 10),
+    ],
+    "agliari2013_multitasking_phase_diagram": [
+        ("n_neurons", 300),
+        ("dilution", [0.3, 0.8]),
+        ("temperature", [0.1, 0.5]),
+        ("n_sweeps", 8),
+    ],
+    "agliari2023_multitasking_learning": [
+        ("n_neurons", 400),
+        ("n_examples", 5),
+        ("dilution", [0.0, 0.3]),
+        ("rho", [0.1, 0.5]),
+        ("n_sweeps", 5),
     ],
 }
 
@@ -246,6 +261,19 @@ SMALL = {
         ("dilution", [0.5, 0.7]),
         ("n_sweeps", 5),
     ],
+    "agliari2013_multitasking_phase_diagram": [
+        ("n_neurons", 300),
+        ("dilution", [0.3, 0.8]),
+        ("temperature", [0.1, 0.5]),
+        ("n_sweeps", 6),
+    ],
+    "agliari2023_multitasking_learning": [
+        ("n_neurons", 300),
+        ("n_examples", 3),
+        ("dilution", [0.0, 0.3]),
+        ("rho", [0.2, 0.5]),
+        ("n_sweeps", 4),
+    ],
 }
 
 
@@ -341,3 +369,94 @@ def test_threshold_experiment_sees_the_cascade_break_at_d_c():
     assert np.all(big[:2] == 0)  # below d_c the cascade is a fixed point: no site flips
     # above it the theory's fraction, within a few N^(-1/2) of the overlaps' noise
     np.testing.assert_allclose(big[2:], ds.misaligned_theory.values[2:], atol=0.006)
+
+
+def test_phase_diagram_prediction_and_nearest_state():
+    from hebbian.experiments.kinds.multitasking_phase_diagram import (
+        STATE_LABELS,
+        nearest_states,
+        predicted_states,
+    )
+    from hebbian.theory import multitasking_phase_diagram
+
+    # K = 2: pure (d = 0.2, T = 0.5), hierarchical (d = 0.2, T = 0.05), parallel
+    # (d = 0.8, T = 0.1: inside T_p(0.8) = 0.040 < T < 0.2), paramagnet (T > 1 - d)
+    diagram = multitasking_phase_diagram(2, [0.2, 0.8], [0.05, 0.1, 0.5, 0.9])
+    predicted = predicted_states(diagram)
+    names = [[STATE_LABELS[i] for i in row] for row in predicted]
+    assert names[0][0] == "hierarchical" and names[0][2] == "pure"
+    assert names[1][1] == "parallel" and names[1][3] == "paramagnet"
+    # measured overlaps next to the parallel state are called parallel, ranked ones too
+    measured = np.full((2, 4, 2), 0.3)
+    measured[1, 1] = [0.17, 0.16]
+    measured[0, 2] = [0.55, 0.01]
+    reached = nearest_states(diagram, measured)
+    assert STATE_LABELS[reached[1, 1]] == "parallel" and STATE_LABELS[reached[0, 2]] == "pure"
+    measured[0, 0] = np.nan
+    assert nearest_states(diagram, measured)[0, 0] == -1
+
+
+def test_phase_diagram_experiment_finds_the_parallel_window_and_the_cascade():
+    ds = run_experiment(
+        "agliari2013_multitasking_phase_diagram",
+        quick=True,
+        overrides=[
+            ("n_neurons", 4000),
+            ("n_patterns", [2]),
+            ("dilution", [0.2, 0.8]),
+            ("temperature", [0.03, 0.12, 0.5]),
+            ("n_sweeps", 100),
+        ],
+    )
+    from hebbian.experiments.kinds.multitasking_phase_diagram import STATE_LABELS
+
+    reached = ds.state_reached.sel(n_patterns=2).values
+    # d = 0.2: hierarchical at T = 0.03 and 0.12, pure at T = 0.5; d = 0.8: parallel
+    # inside the window T_p(0.8) = 0.040 < T < T_c = 0.2, paramagnet above T_c (at
+    # T = 0.03 the hierarchical (0.196, 0.164) and parallel (0.18, 0.18) states lie
+    # closer than the noise of N = 4000)
+    assert [STATE_LABELS[i] for i in reached[0]] == ["hierarchical", "hierarchical", "pure"]
+    assert [STATE_LABELS[i] for i in reached[1, 1:]] == ["parallel", "paramagnet"]
+
+
+def test_learning_theory_curves_start_at_the_cascade_and_the_pure_erf():
+    from scipy.special import erf
+
+    from hebbian.experiments.kinds.multitasking_learning import (
+        example_quality,
+        learned_overlaps,
+    )
+
+    # rho = (1 - r^2) / (M r^2) for the chosen quality
+    r = example_quality(0.5, 51)
+    assert (1 - r * r) / (51 * r * r) == pytest.approx(0.5)
+    # rho -> 0 gives the archetype equations: the cascade (1 - d) d^(k-1) at low T
+    m, stiffness = learned_overlaps(3, [1e-6, 0.05], 0.5, 0.01)
+    np.testing.assert_allclose(m[0], [0.5, 0.25, 0.125], atol=1e-3)
+    assert np.all(stiffness > 0)
+    # d = 0: the pure state, m = erf(1 / sqrt(2 rho)) as T -> 0 (0.8427 at rho = 0.5)
+    m, _ = learned_overlaps(3, [0.5, 1.0], 0.0, 0.005)
+    np.testing.assert_allclose(m[:, 0], erf(1 / np.sqrt(2 * np.array([0.5, 1.0]))), atol=1e-3)
+    np.testing.assert_allclose(m[:, 1:], 0.0, atol=1e-9)
+
+
+def test_learning_experiment_follows_the_solved_overlaps():
+    ds = run_experiment(
+        "agliari2023_multitasking_learning",
+        quick=True,
+        overrides=[
+            ("n_neurons", 50000),
+            ("dilution", [0.0, 0.3]),
+            ("rho", [0.1, 0.5, 1.0]),
+            ("n_sweeps", 40),
+        ],
+    )
+    # the unsupervised network learns the archetypes it never saw: d = 0 follows
+    # erf(1 / sqrt(2 rho)), d = 0.3 the cascade at rho = 0.1 and the parallel state at
+    # rho = 1; finite N = 50000 with K M = 153 examples: within 0.04
+    stiff = ds.stiffness >= 0.1
+    assert int(stiff.sum()) == 5  # d = 0.3, rho = 0.5 lies at the transition
+    np.testing.assert_allclose(
+        ds.m.where(stiff).values, ds.m_theory.where(stiff).values, atol=0.04
+    )
+    assert ds.attrs["rule"] == "unsupervised"

@@ -22,8 +22,9 @@ __all__ = ["KINDS", "SITE_ORDER", "ExperimentKind", "Param", "register"]
 
 KINDS: dict[str, ExperimentKind] = {}
 
-#: Arguments of a point's run that differ between the points of one batch.
-_PER_POINT = ("model", "temperature", "initial")
+#: Entries of a point's run that differ between the points of one batch: the arguments
+#: of ``simulate`` and ``context``, which only :meth:`ExperimentKind.point_result` reads.
+_PER_POINT = ("model", "temperature", "initial", "context")
 
 #: Patterns of one batch on the GPU, as the blocked engine holds them (float64, and
 #: their gather in visiting order): about 16 N K bytes a point.
@@ -136,6 +137,8 @@ class ExperimentKind:
         ``model``, ``temperature``, optionally ``initial``, and the run settings
         (``n_sweeps``, ``n_chains``, ...); not ``seed`` (the point's generator, which
         also draws the model), ``site_order`` (:data:`SITE_ORDER`) or ``device``.
+        Optionally ``context``: anything drawn with the model that :meth:`point_result`
+        needs and the run does not (the archetypes behind a model built from examples).
         """
         raise NotImplementedError
 
