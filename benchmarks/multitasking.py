@@ -12,20 +12,11 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
+from _timing import best_of
 
 from hebbian.theory import hierarchical_state, multitasking_phase_diagram
-
-
-def best_of(repeats, fn):
-    times, out = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
 
 
 def main() -> None:
@@ -39,12 +30,12 @@ def main() -> None:
     hierarchical_state(args.patterns, 0.5, 0.1)  # the configuration table, once
     print(f"{platform.machine()}, NumPy {np.__version__}, grid {args.size} x {args.size}")
     seconds, state = best_of(
-        args.repeats, lambda: hierarchical_state(args.patterns, d[:, None], T[None, :])
+        lambda: hierarchical_state(args.patterns, d[:, None], T[None, :]), args.repeats
     )
     settled = np.mean(state.converged | (state.status == "absent"))
     print(f"hierarchical_state K = {args.patterns}: {seconds:.2f} s, {settled:.4f} settled")
     for k in (2, 3):
-        seconds, _ = best_of(args.repeats, lambda k=k: multitasking_phase_diagram(k, d, T))
+        seconds, _ = best_of(lambda k=k: multitasking_phase_diagram(k, d, T), args.repeats)
         print(f"multitasking_phase_diagram K = {k}: {seconds:.2f} s")
 
 

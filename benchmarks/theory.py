@@ -30,19 +30,10 @@ import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
 import scipy  # noqa: E402
+from _timing import best_of  # noqa: E402
 from scipy.optimize import fsolve  # noqa: E402
 
 from hebbian.theory import gaussian_average, phase_lines, solve_hopfield  # noqa: E402
-
-
-def best_of(fn, repeat):
-    times = []
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def fsolve_point(alpha, temperature):

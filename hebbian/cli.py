@@ -816,5 +816,146 @@ def solve_multitasking_window(n_patterns, dilution, normalized, as_json):
         click.echo(f"  stable for {lo:.6f} < T < {hi:.6f}")
 
 
+_ORDER = click.option("--p", "p", type=int, required=True, help="Interaction order p (2-20).")
+_RHO = click.option(
+    "--rho", type=float, default=None, help="Dataset entropy rho >= 0 (needs --learning)."
+)
+_LEARNING = click.option(
+    "--learning",
+    type=click.Choice(["supervised", "unsupervised"]),
+    default=None,
+    help="Learn archetypes from examples (default: store the patterns).",
+)
+_DENSE_FLAGS = {"p": "--p", "alpha": "--alpha", "temperature": "--temperature", "rho": "--rho",
+                "n_examples": "--examples"}  # fmt: skip
+
+
+def _learning_settings(rho, learning):
+    """Check that --rho and --learning come together; return rho (0 for pure storage)."""
+    if rho is not None and learning is None:
+        raise _bad("--rho needs --learning supervised|unsupervised")
+    if learning is not None and rho is None:
+        raise _bad("--learning needs --rho (the dataset entropy)")
+    return rho
+
+
+@solve.command("dense", short_help="RS branches of a dense (p-body) network at (alpha, T).")
+@_ORDER
+@click.option("--alpha", type=float, required=True, help="Load alpha = K / N^(p-1) >= 0.")
+@click.option("--temperature", type=float, required=True, help="Temperature T >= 0.")
+@_RHO
+@_LEARNING
+@click.option(
+    "--examples",
+    "n_examples",
+    type=int,
+    default=None,
+    help="Examples per archetype M (exact binomial mode; default: large M).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError, flags=_DENSE_FLAGS)
+def solve_dense(p, alpha, temperature, rho, learning, n_examples, as_json):
+    """Every RS branch of the p-spin Hopfield model at (alpha, T), or its learning state.
+
+    Storage (H = -(N/p!) sum_k m_k^p, K = alpha N^(p-1)): retrieval, spin glass and
+    paramagnet with m, q, f (p = 2 is the AGS model). With --rho and --learning: the
+    retrieval state of a network trained on examples, with the archetype overlap m and
+    the example overlap n (at alpha > 0 only the supervised theory exists).
+
+    \b
+    Examples:
+      hebbian solve dense --p 3 --alpha 0.05 --temperature 0.1 --json
+      hebbian solve dense --p 3 --alpha 0 --temperature 0 --rho 0.5 --learning supervised
+    """
+    from hebbian.theory import solve_dense as solve_branch
+    from hebbian.theory import solve_dense_learning
+
+    rho = _learning_settings(rho, learning)
+    if n_examples is not None and learning is None:
+        raise _bad("--examples needs --learning and --rho")
+    branches = []
+    if learning is None:
+        for branch in ("retrieval", "spin_glass", "paramagnet"):
+            sol = solve_branch(p, alpha, temperature, branch=branch)
+            if bool(sol.converged):
+                values = {key: _json_number(getattr(sol, key)) for key in ("m", "q", "f")}
+                branches.append({"branch": branch, **values, "n": None, "converged": True})
+    else:
+        sol = solve_dense_learning(
+            p, rho, temperature, alpha=alpha, learning=learning, n_examples=n_examples
+        )
+        if bool(sol.converged):
+            values = {key: _json_number(getattr(sol, key)) for key in ("m", "n", "q")}
+            branches.append({"branch": "retrieval", **values, "f": None, "converged": True})
+    data = {
+        "p": p,
+        "alpha": alpha,
+        "temperature": temperature,
+        "rho": rho,
+        "learning": learning,
+        "n_examples": n_examples,
+        "branches": [
+            {k: b[k] for k in ("branch", "m", "n", "q", "f", "converged")} for b in branches
+        ],  # fmt: skip
+    }
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    what = "storage" if learning is None else f"{learning} learning, rho = {rho:g}"
+    click.echo(f"dense p = {p} at alpha = {alpha:g}, T = {temperature:g} ({what})")
+    if not branches:
+        click.echo("  no retrieval state")
+    for b in data["branches"]:
+        cells = "  ".join(
+            f"{key} = {'-' if b[key] is None else f'{b[key]:.6g}'}" for key in ("m", "n", "q", "f")
+        )
+        click.echo(f"  {b['branch']:<11} {cells}")
+
+
+@solve.command("dense-capacity", short_help="Critical load alpha_c of a dense network at T = 0.")
+@_ORDER
+@_RHO
+@_LEARNING
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError, flags=_DENSE_FLAGS)
+def solve_dense_capacity(p, rho, learning, as_json):
+    """Compute the RS critical load alpha_c (K = alpha_c N^(p-1)) at T = 0 and m there.
+
+    Storage: alpha_c(3) = 0.1261 (m = 0.8385), p = 2 gives AGS 0.1379. With --rho and
+    --learning supervised: the largest load at which a network trained on examples of
+    dataset entropy rho still retrieves the archetypes.
+
+    \b
+    Examples:
+      hebbian solve dense-capacity --p 3 --json
+      hebbian solve dense-capacity --p 2 --rho 0.05 --learning supervised --json
+    """
+    from hebbian.theory import (
+        dense_critical_capacity,
+        dense_learning_capacity,
+        solve_dense_learning,
+    )
+
+    rho = _learning_settings(rho, learning)
+    if learning == "unsupervised":
+        raise _bad(
+            "--learning unsupervised: the high-load theory of the unsupervised rule is not "
+            "derived here; use supervised"
+        )
+    if learning is None:
+        cap = dense_critical_capacity(p)
+        alpha_c, m = cap.alpha_c, cap.m
+    else:
+        alpha_c = float(dense_learning_capacity(p, rho))
+        m = float(solve_dense_learning(p, rho, 0.0, alpha=alpha_c * (1 - 1e-9)).m)
+    data = {"p": p, "rho": rho, "learning": learning, "alpha_c": _json_number(alpha_c),
+            "m": _json_number(m)}  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    what = "storage" if learning is None else f"supervised learning, rho = {rho:g}"
+    click.echo(f"dense p = {p} ({what}): alpha_c = {alpha_c:.6f}, m(alpha_c) = {m:.6f}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -423,3 +423,42 @@ def test_solve_multitasking_thresholds_and_window_json():
 def test_option_names_replace_only_the_name_of_a_range_error():
     out = run("simulate", "--p", "1000")
     assert out.returncode == 2 and "error: alpha = 0.1 at N = 1000, p = 1000" in out.stderr
+
+
+def test_solve_dense_storage_and_learning_json():
+    data = json.loads(
+        run("solve", "dense", "--p", "3", "--alpha", "0.05", "--temperature", "0", "--json").stdout
+    )
+    assert (data["p"], data["rho"], data["learning"]) == (3, None, None)
+    branches = {b["branch"]: b for b in data["branches"]}
+    assert set(branches) == {"retrieval", "spin_glass"}  # no paramagnet at T = 0
+    assert branches["retrieval"]["m"] == pytest.approx(0.99838, abs=1e-5)
+    assert branches["retrieval"]["n"] is None
+    learned = json.loads(
+        run(
+            "solve", "dense", "--p", "4", "--alpha", "0", "--temperature", "0",
+            "--rho", "0.5", "--learning", "unsupervised", "--json",
+        ).stdout
+    )  # fmt: skip
+    (state,) = learned["branches"]
+    assert state["branch"] == "retrieval" and state["m"] == pytest.approx(0.842701, abs=1e-6)
+    cap = json.loads(run("solve", "dense-capacity", "--p", "3", "--json").stdout)
+    assert cap["alpha_c"] == pytest.approx(0.12610, abs=5e-6)
+    assert cap["m"] == pytest.approx(0.8385, abs=5e-5)
+    line = json.loads(
+        run(
+            "solve", "dense-capacity", "--p", "2", "--rho", "0.05", "--learning", "supervised",
+            "--json",
+        ).stdout
+    )  # fmt: skip
+    assert line["alpha_c"] == pytest.approx(0.0991, abs=1e-4) and line["learning"] == "supervised"
+    for args, message in (
+        (("dense", "--p", "3", "--alpha", "0.1", "--temperature", "0", "--rho", "0.5"),
+         "--rho needs --learning"),
+        (("dense", "--p", "3", "--alpha", "nan", "--temperature", "0"), "--alpha must be finite"),
+        (("dense-capacity", "--p", "21"), "--p must be an integer in [2, 20]"),
+        (("dense-capacity", "--p", "3", "--rho", "0.1", "--learning", "unsupervised"),
+         "not derived"),
+    ):  # fmt: skip
+        out = run("solve", *args)
+        assert out.returncode == 2 and message in out.stderr, out.stderr

@@ -422,14 +422,8 @@ def test_phase_diagram_experiment_finds_the_parallel_window_and_the_cascade():
 def test_learning_theory_curves_start_at_the_cascade_and_the_pure_erf():
     from scipy.special import erf
 
-    from hebbian.experiments.kinds.multitasking_learning import (
-        example_quality,
-        learned_overlaps,
-    )
+    from hebbian.experiments.kinds.multitasking_learning import learned_overlaps
 
-    # rho = (1 - r^2) / (M r^2) for the chosen quality
-    r = example_quality(0.5, 51)
-    assert (1 - r * r) / (51 * r * r) == pytest.approx(0.5)
     # rho -> 0 gives the archetype equations: the cascade (1 - d) d^(k-1) at low T
     m, stiffness = learned_overlaps(3, [1e-6, 0.05], 0.5, 0.01)
     np.testing.assert_allclose(m[0], [0.5, 0.25, 0.125], atol=1e-3)

@@ -1,9 +1,8 @@
 """Replica-symmetric (RS) theory: pure functions, vectorised over grids of control parameters.
 
 Vocabulary (as in the rest of :mod:`hebbian`): ``K`` the number of stored patterns
-(memories), ``p`` the interaction order (``p = 2`` here; the dense ``p``-spin models
-have ``p >= 3``), ``N`` the number of neurons and ``alpha`` the load (``K / N`` for
-``p = 2``).
+(memories), ``p`` the interaction order (``p = 2`` for the Hopfield model, ``p >= 3`` for
+the dense models), ``N`` the number of neurons and ``alpha`` the load (``K / N^(p-1)``).
 
 Modules
 -------
@@ -30,12 +29,19 @@ multitasking
     Low-load theory of diluted patterns (multitasking networks): exact ``3^K``
     averages, pure, mixture, parallel and hierarchical states, their stability, the
     ``(d, T)`` phase diagram and the learning version.
+dense
+    The p-spin Hopfield model (``K = alpha N^(p-1)``, distinct indices): RS branches
+    at any ``T``, the ``T = 0`` closed form, ``alpha_c(p)``, the retrieval line
+    ``T_M(alpha)``, the Krotov-Hopfield exact-recall estimate; ``p = 2`` hands over to
+    ``hopfield``.
+dense_learning
+    Dense networks trained on examples of archetypes: supervised and unsupervised at
+    low load (Gaussian or exact binomial example means), supervised at high load,
+    ``alpha_c(rho)`` and the dataset size for a target overlap.
 
 A new family adds one module on the core and the Gaussian rules, next to these:
-``dense.py`` (``p``-spin Hebbian networks, learning from examples),
-``multitasking.py`` (diluted patterns, ``3^K`` low-load states), ``gardner.py``
-(optimal storage) and ``vsa.py`` (bundling capacity); its lines, if it has many, go
-to a ``<family>_lines.py`` module as for the Hopfield model.
+``gardner.py`` (optimal storage) and ``vsa.py`` (bundling capacity) are next; its
+lines, if it has many, go to a ``<family>_lines.py`` module as for the Hopfield model.
 
 Glossary (paper notation used inside the functions): ``m`` Mattis overlap, ``q``
 Edwards-Anderson order parameter, ``r`` noise parameter, ``beta = 1 / T``,
@@ -44,6 +50,25 @@ convention (they contain ``+alpha/2``).
 """
 
 from hebbian.theory._gauss import GaussianRule, gaussian_average, kink_rule, uniform_rule
+from hebbian.theory.dense import (
+    DenseCapacity,
+    DenseSolution,
+    DenseZeroTemperature,
+    dense_critical_capacity,
+    dense_free_energy,
+    dense_retrieval_temperature,
+    dense_zero_temperature_retrieval,
+    krotov_hopfield_capacity,
+    solve_dense,
+)
+from hebbian.theory.dense_learning import (
+    DenseLearningSolution,
+    dataset_entropy,
+    dense_learning_capacity,
+    example_quality,
+    examples_needed,
+    solve_dense_learning,
+)
 from hebbian.theory.hopfield import (
     HopfieldSolution,
     ZeroTemperatureRetrieval,
@@ -104,6 +129,10 @@ from hebbian.theory.multitasking import (
 )
 
 __all__ = [
+    "DenseCapacity",
+    "DenseLearningSolution",
+    "DenseSolution",
+    "DenseZeroTemperature",
     "GaussianRule",
     "HopfieldSolution",
     "LearningState",
@@ -119,6 +148,14 @@ __all__ = [
     "critical_capacity",
     "critical_temperature",
     "curie_weiss_magnetization",
+    "dataset_entropy",
+    "dense_critical_capacity",
+    "dense_free_energy",
+    "dense_learning_capacity",
+    "dense_retrieval_temperature",
+    "dense_zero_temperature_retrieval",
+    "example_quality",
+    "examples_needed",
     "freezing_temperature",
     "gaussian_average",
     "hierarchical_energy_zero_temperature",
@@ -127,6 +164,7 @@ __all__ = [
     "hierarchical_threshold_dilution",
     "hopfield_free_energy",
     "kink_rule",
+    "krotov_hopfield_capacity",
     "mixture_energy_zero_temperature",
     "mixture_free_energy",
     "mixture_hessian_eigenvalues",
@@ -149,6 +187,8 @@ __all__ = [
     "retrieval_spinodal_temperature",
     "retrieval_transition_temperature",
     "retrieval_transition_window",
+    "solve_dense",
+    "solve_dense_learning",
     "solve_hopfield",
     "solve_multitasking",
     "solve_multitasking_learning",

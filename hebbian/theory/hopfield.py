@@ -86,11 +86,10 @@ from hebbian.theory._core import (
     broadcast_flat,
     check_count,
     damped_newton,
-    log2cosh,
     scalar_or_array,
     sech2,
 )
-from hebbian.theory._gauss import field_rule_groups
+from hebbian.theory._gauss import field_averages, field_rule_groups, mean_log2cosh_over_beta
 
 __all__ = [
     "HopfieldSolution",
@@ -124,44 +123,6 @@ _SQRT_PI = np.sqrt(np.pi)
 # Gaussian averages of the RS integrands
 
 
-@dataclass
-class _Averages:
-    """Averages over ``z`` of functions of ``x = beta (m + s z)`` (one entry per point)."""
-
-    t: np.ndarray  # <tanh x>
-    tt: np.ndarray  # <tanh^2 x>
-    u: np.ndarray  # <sech^2 x>
-    tu: np.ndarray  # <tanh x sech^2 x>
-    zu: np.ndarray  # <z sech^2 x>
-    ztu: np.ndarray  # <z tanh x sech^2 x>
-
-
-def _averages(m: np.ndarray, s: np.ndarray, beta: np.ndarray) -> _Averages:
-    out = np.empty((6, m.size))
-    for g, z, w, x in field_rule_groups(m, s, beta):
-        e = np.exp(-2.0 * np.abs(x))
-        inv = 1.0 / (1.0 + e)
-        t = np.copysign((1.0 - e) * inv, x)  # tanh x
-        wu = (4.0 * w) * e * inv * inv  # w sech^2 x, without cancellation
-        wt = w * t
-        wtu = wu * t
-        out[0, g] = np.sum(wt, axis=1)
-        out[1, g] = np.sum(wt * t, axis=1)
-        out[2, g] = np.sum(wu, axis=1)
-        out[3, g] = np.sum(wtu, axis=1)
-        out[4, g] = np.sum(wu * z, axis=1)
-        out[5, g] = np.sum(wtu * z, axis=1)
-    return _Averages(*out)
-
-
-def _mean_log2cosh_over_beta(m: np.ndarray, s: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """``(1/beta) <ln 2cosh beta (m + s z)>_z`` for each point."""
-    out = np.empty(m.size)
-    for g, _, w, x in field_rule_groups(m, s, beta):
-        out[g] = np.sum(w * log2cosh(x), axis=1) / beta[g]
-    return out
-
-
 def _map_and_jacobian(
     alpha: np.ndarray, beta: np.ndarray, m: np.ndarray, s: np.ndarray
 ) -> tuple[np.ndarray, ...]:
@@ -178,7 +139,7 @@ def _map_and_jacobian(
     contraction at low ``T`` (``s C -> const``) and never divides by ``1 - C``.
     Returns ``gm, gs, j11, j12, j21, j22, q, C`` with ``j`` the Jacobian of ``G``.
     """
-    av = _averages(m, s, beta)
+    av = field_averages(m, s, beta)
     # q = <tanh^2> = 1 - <sech^2>: take the form without cancellation, so that both q
     # (near T_g, q -> 0) and 1 - q (at low T) keep their relative precision
     q = np.where(av.u > 0.5, av.tt, 1.0 - av.u)
@@ -371,7 +332,7 @@ def hopfield_free_energy(
         )
     s = np.sqrt(a * rr)
     known = np.isfinite(mm) & np.isfinite(qq)  # nan order parameters give nan
-    lc = _mean_log2cosh_over_beta(np.where(known, mm, 0.0), s, beta)
+    lc = mean_log2cosh_over_beta(np.where(known, mm, 0.0), s, beta)
     f = a / 2.0 + mm**2 / 2.0 + noise - lc
     return scalar_or_array(np.where(known, f, np.nan).reshape(shape))
 
@@ -387,7 +348,7 @@ def _free_energy_at_solution(
     with np.errstate(divide="ignore", invalid="ignore"):
         log_term = np.where(alpha > 0, (alpha / (2.0 * beta)) * (np.log(d) - beta * q / d), 0.0)
     return (
-        alpha / 2.0 + m**2 / 2.0 + log_term + s**2 * c / 2.0 - _mean_log2cosh_over_beta(m, s, beta)
+        alpha / 2.0 + m**2 / 2.0 + log_term + s**2 * c / 2.0 - mean_log2cosh_over_beta(m, s, beta)
     )
 
 

@@ -45,15 +45,11 @@ from hebbian.experiments.kinds.multitasking_cascade import ranked_overlaps
 from hebbian.experiments.plotting import drawn
 from hebbian.models import HebbianModel
 from hebbian.patterns import cue, diluted_patterns, noisy_examples
+from hebbian.theory.dense_learning import example_quality
 
-__all__ = ["MultitaskingLearning", "example_quality", "learned_overlaps"]
+__all__ = ["MultitaskingLearning", "learned_overlaps"]
 
 _THEORY_POINTS = 121
-
-
-def example_quality(rho: float, n_examples: int) -> float:
-    """Return the quality ``r = (1 + rho M)^(-1/2)`` that gives dataset entropy ``rho``."""
-    return float(1.0 / np.sqrt(1.0 + rho * n_examples))
 
 
 def learned_overlaps(n_patterns: int, rho, dilution: float, temperature: float):
@@ -153,7 +149,7 @@ class MultitaskingLearning(ExperimentKind):
     def point_simulation(self, params, point, rng):
         N, K, M = params["n_neurons"], params["n_patterns"], params["n_examples"]
         rho, C = point["rho"], params["n_chains"]
-        r = example_quality(rho, M)
+        r = float(example_quality(rho, M))
         archetypes = diluted_patterns(K, N, dilution=point["dilution"], seed=rng)
         examples = noisy_examples(archetypes, quality=r, n_examples=M, seed=rng)
         weight = 1.0 / (r * r * (1.0 + rho) * M)
@@ -208,7 +204,7 @@ class MultitaskingLearning(ExperimentKind):
                 ),
                 "quality": (
                     ("rho",),
-                    np.array([example_quality(x, params["n_examples"]) for x in rho]),
+                    np.asarray(example_quality(rho, params["n_examples"]), dtype=float),
                     {"long_name": "example quality $r$", **one},
                 ),
             },
