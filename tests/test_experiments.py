@@ -34,6 +34,7 @@ def test_there_are_configs_for_every_kind():
         "multitasking_threshold",
         "multitasking_phase_diagram",
         "multitasking_learning",
+        "dense_learning",
     }
 
 
@@ -142,6 +143,14 @@ TINY = {
         ("dilution", [0.3, 0.8]),
         ("temperature", [0.1, 0.5]),
         ("n_sweeps", 8),
+    ],
+    "agliari2023_dense_learning": [
+        ("n_neurons", 400),
+        ("orders", [2, 3]),
+        ("n_examples", 5),
+        ("rho", [0.2, 0.5]),
+        ("temperature", [0.0, 0.05]),
+        ("n_sweeps", 3),
     ],
     "agliari2023_multitasking_learning": [
         ("n_neurons", 400),
@@ -266,6 +275,14 @@ SMALL = {
         ("dilution", [0.3, 0.8]),
         ("temperature", [0.1, 0.5]),
         ("n_sweeps", 6),
+    ],
+    "agliari2023_dense_learning": [
+        ("n_neurons", 300),
+        ("orders", [2, 3]),
+        ("n_examples", 3),
+        ("rho", [0.2, 0.5]),
+        ("temperature", [0.0]),
+        ("n_sweeps", 3),
     ],
     "agliari2023_multitasking_learning": [
         ("n_neurons", 300),
@@ -454,3 +471,29 @@ def test_learning_experiment_follows_the_solved_overlaps():
         ds.m.where(stiff).values, ds.m_theory.where(stiff).values, atol=0.04
     )
     assert ds.attrs["rule"] == "unsupervised"
+
+
+def test_dense_learning_follows_erf_and_reports_example_states():
+    ds = run_experiment(
+        "agliari2023_dense_learning",
+        quick=True,
+        overrides=[
+            ("n_neurons", 8000),
+            ("orders", [2, 3]),
+            ("rho", [0.2, 0.5, 1.5]),
+            ("temperature", [0.0]),
+            ("n_sweeps", 30),
+        ],
+    )
+    # T = 0: the archetype state has m = P(etabar xi > 0) - P(etabar xi < 0) for every p
+    # (M = 51), within a few N^(-1/2) = 0.011 up to rho = 0.5 (beyond, at p = 2, the
+    # crosstalk of the K M = 153 stored examples, of variance ~ K M w^2 / N with
+    # w = 1/(M R), grows with rho at this small N)
+    in_state = ds.example_fraction == 0
+    gap = np.abs(ds.m - ds.m_theory).where(in_state).sel(rho=[0.2, 0.5])
+    assert float(gap.max()) < 0.035
+    assert bool(in_state.sel(p=2).all())
+    # p = 3 at rho = 1.5: each example weighs rho^(p/2) M^(p/2-1) and the run ends on one
+    # example (overlap 1), which the symmetric RS state does not describe
+    assert float(ds.example_fraction.sel(p=3, rho=1.5, temperature=0.0)) == 1.0
+    assert np.isnan(float(ds.m.sel(p=3, rho=1.5, temperature=0.0)))
