@@ -12,7 +12,14 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_generator", "check_choice", "check_int", "check_real", "is_ternary"]
+__all__ = [
+    "as_generator",
+    "check_choice",
+    "check_int",
+    "check_real",
+    "is_ternary",
+    "max_abs_integer",
+]
 
 
 def check_int(
@@ -109,3 +116,67 @@ def is_ternary(values: np.ndarray) -> bool:
         if not np.all((x == 0) | (x == 1) | (x == -1)):
             return False
     return True
+
+
+def max_abs_integer(values: np.ndarray, *, name: str, limit: int, allowed: str) -> int:
+    """Return :math:`\\max |x|` of an array whose entries are integers in ``[-limit, limit]``.
+
+    Integer (and boolean) arrays need their minimum and maximum only; floating and complex
+    arrays (whose entries must be exactly integral, with a zero imaginary part) are checked
+    in buffered slices of :data:`_CHECK_SLICE` entries, so no temporary is larger than a
+    slice; other kinds are converted to float64 first.
+
+    Parameters
+    ----------
+    values : array_like
+    name : str
+        What the entries are, for the message (``"memories"``).
+    limit : int
+        Largest allowed magnitude.
+    allowed : str
+        The allowed values in words, for the message (``"integers in [-9, 9]"``).
+
+    Returns
+    -------
+    int
+        The largest magnitude of an entry (0 for an empty array).
+
+    Raises
+    ------
+    ValueError
+        One line naming the first offending entry: ``memories entries must be ...,
+        got 0.5``.
+    """
+    arr = np.asarray(values)
+    if arr.size == 0:
+        return 0
+    if arr.dtype.kind == "b":
+        return int(arr.any())
+    if arr.dtype.kind in "iu":
+        lo, hi = int(arr.min()), int(arr.max())
+        for bad in (lo, hi):
+            if abs(bad) > limit:
+                raise ValueError(f"{name} entries must be {allowed}, got {bad}")
+        return max(-lo, hi)
+    if arr.dtype.kind not in "fc":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} entries must be {allowed}, got an array of {arr.dtype}"
+            ) from None
+    largest = 0.0
+    flags = ["external_loop", "buffered", "zerosize_ok"]
+    for x in np.nditer(arr, flags=flags, order="K", buffersize=_CHECK_SLICE):
+        if x.dtype.kind == "c":
+            if np.any(x.imag != 0):
+                raise ValueError(f"{name} entries must be {allowed}, got {x[x.imag != 0][0]}")
+            x = x.real
+        magnitude = np.abs(x)
+        ok = (x == np.trunc(x)) & (magnitude <= limit)  # False for nan and inf
+        if not np.all(ok):
+            bad = float(x[~ok][0])
+            shown = int(bad) if bad.is_integer() else bad  # is_integer: False for nan, inf
+            raise ValueError(f"{name} entries must be {allowed}, got {shown!r}")
+        largest = max(largest, float(magnitude.max()))
+    return int(largest)

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hebbian._parallel import PARALLEL_ENTRIES, in_threads, split, workers
-from hebbian._validation import check_int, is_ternary
+from hebbian._validation import check_int, is_ternary, max_abs_integer
 
-__all__ = ["CouplingModel", "HebbianModel", "padded_memory_count"]
+__all__ = ["MAX_ENTRY", "CouplingModel", "HebbianModel", "padded_memory_count"]
 
 #: Side of the square tiles in which the memories are transposed to the site-major
 #: block: 512 x 512 int8 (256 KiB) stays in cache, where NumPy's element-wise strided
@@ -33,23 +33,28 @@ __all__ = ["CouplingModel", "HebbianModel", "padded_memory_count"]
 _TILE = 512
 
 
-def _site_major_block(xi: np.ndarray, k_pad: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the site-major block of ``xi`` (K, N) int8 and its non-blank counts.
+def _site_major_block(xi: np.ndarray, k_pad: int, *, squares: bool = False) -> tuple:
+    """Return the site-major block of ``xi`` (K, N) int8 or int16 and its sums.
 
-    Returns ``(block, per_memory, per_site)``: ``block`` (N, k_pad) int8 with
-    ``block[:, :K] = xi.T`` and zero padding, ``per_memory`` (K,) and ``per_site`` (N,)
-    int64 counts of non-zero entries. The transposition runs in cache-sized tiles, split
-    over sites between threads; the counts are free when no entry is zero (one pass of
-    ``count_nonzero``) and are gathered tile by tile otherwise. No temporary is larger
-    than a tile.
+    Returns ``(block, per_memory, per_site, memory_squares, site_squares)``: ``block``
+    (N, k_pad) of the dtype of ``xi`` with ``block[:, :K] = xi.T`` and zero padding,
+    ``per_memory`` (K,) and ``per_site`` (N,) int64 counts of non-zero entries, and, with
+    ``squares``, the int64 sums of squared entries :math:`\\sum_i \\xi_{ki}^2` (K,) and
+    :math:`\\sum_k \\xi_{ki}^2` (N,) (else None: for ternary entries they are the
+    counts). The transposition runs in cache-sized tiles, split over sites between
+    threads; the counts are free when no entry is zero (one pass of ``count_nonzero``)
+    and are gathered tile by tile otherwise, as are the squares. No temporary is larger
+    than a tile (its int64 squares).
     """
     K, N = xi.shape
-    block = np.zeros((N, k_pad), dtype=np.int8)
+    block = np.zeros((N, k_pad), dtype=xi.dtype)
     binary = np.count_nonzero(xi) == K * N
     per_site = np.full(N, K, dtype=np.int64) if binary else np.zeros(N, dtype=np.int64)
+    site_squares = np.zeros(N, dtype=np.int64) if squares else None
 
-    def transpose(lo: int, hi: int) -> np.ndarray:
+    def transpose(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray | None]:
         per_memory = np.zeros(K, dtype=np.int64)
+        memory_squares = np.zeros(K, dtype=np.int64) if squares else None
         for b in range(lo, hi, _TILE):
             b1 = min(b + _TILE, hi)
             for a in range(0, K, _TILE):
@@ -59,12 +64,17 @@ def _site_major_block(xi: np.ndarray, k_pad: int) -> tuple[np.ndarray, np.ndarra
                 if not binary:
                     per_memory[a:a1] += np.count_nonzero(tile, axis=1)
                     per_site[b:b1] += np.count_nonzero(tile, axis=0)
-        return per_memory
+                if squares:
+                    sq = np.square(tile, dtype=np.int64)
+                    memory_squares[a:a1] += sq.sum(axis=1)
+                    site_squares[b:b1] += sq.sum(axis=0)
+        return per_memory, memory_squares
 
     threads = workers() if K * N >= PARALLEL_ENTRIES else 1
     parts = in_threads(transpose, split(N, threads, _TILE))
-    per_memory = np.full(K, N, dtype=np.int64) if binary else np.sum(parts, axis=0)
-    return block, per_memory, per_site
+    per_memory = np.full(K, N, dtype=np.int64) if binary else np.sum([q[0] for q in parts], axis=0)
+    memory_squares = np.sum([q[1] for q in parts], axis=0) if squares else None
+    return block, per_memory, per_site, memory_squares, site_squares
 
 
 def padded_memory_count(n_memories: int) -> int:
@@ -78,24 +88,46 @@ def padded_memory_count(n_memories: int) -> int:
     return -(-n_memories // step) * step
 
 
+#: Largest magnitude of a memory entry: the entries are stored as int16.
+MAX_ENTRY = int(np.iinfo(np.int16).max)
+
+#: Largest magnitude stored as int8 (larger entries are stored as int16).
+_INT8_ENTRY = int(np.iinfo(np.int8).max)
+
+_ALLOWED_ENTRIES = f"in {{-1, 0, +1}}, or integers in [-{MAX_ENTRY}, {MAX_ENTRY}] for p = 2"
+
+
 @dataclass(frozen=True, eq=False)
 class HebbianModel:
     """A p-body Hebbian network defined by its memories.
 
     Parameters
     ----------
-    memories : (K, N) array of {-1, 0, +1}
-        Stored vectors :math:`\\xi_k`; blank entries (0) describe diluted memories.
-        Kept once, as ``int8``, in a site-major block whose memory axis is padded with
-        zeros (:func:`padded_memory_count`; :attr:`site_major` is that block, read by
-        the engines without a copy); ``model.memories`` is a read-only view of its
-        first ``K`` rows. Checking and storing ``int8`` memories makes no temporary
-        larger than a few hundred KiB: the model costs ``N K_pad`` bytes plus its
-        counts, next to the caller's ``K N``.
+    memories : (K, N) array of integers
+        Stored vectors :math:`\\xi_k`: entries in {-1, 0, +1} (*ternary* memories;
+        blank entries (0) describe diluted memories) or, for ``p = 2`` only, any integers
+        with :math:`|\\xi_{ki}| \\le` :data:`MAX_ENTRY` (*integer* memories, for example
+        the sum of the ``M`` examples of a class in supervised learning, entries in
+        ``[-M, M]``); any integer or boolean dtype, or floats that are exactly integral.
+        Kept once, as ``int8`` (``int16`` when :math:`\\max|\\xi| > 127`), in a
+        site-major block whose memory axis is padded with zeros
+        (:func:`padded_memory_count`; :attr:`site_major` is that block, read by the
+        engines without a copy); ``model.memories`` is a read-only view of its first
+        ``K`` rows. Checking and storing ``int8`` memories makes no temporary larger than
+        a few hundred KiB: the model costs ``N K_pad`` bytes (twice that for ``int16``)
+        plus its counts, next to the caller's ``K N``.
     p : int, optional
         Interaction order ``p >= 2`` (2: Hopfield).
     weights : (K,) array, optional
         Weights :math:`w_k` (finite); default all ones.
+
+    Raises
+    ------
+    ValueError
+        For entries that are not integers or exceed :data:`MAX_ENTRY` in magnitude, and
+        for integer memories (an entry beyond {-1, 0, +1}) with ``p >= 3``: removing the
+        index coincidences of their p-body sums exactly needs the power sums
+        :math:`\\sum_i \\xi_{ki}^3\\sigma_i, \\dots`, which the engines do not track.
 
     Notes
     -----
@@ -109,12 +141,23 @@ class HebbianModel:
     :math:`-(N/p!)\\sum_k m_k^p` corresponds to ``weights = 1/(p-1)!``
     (``docs/conventions.md``).
 
+    With integer memories (p = 2) the removed self-interactions are
+    :math:`\\frac{1}{2N}\\sum_k w_k \\sum_i \\xi_{ki}^2` in the energy
+    (:attr:`square_sums`) and :math:`\\frac{w}{N}\\sigma_i\\sum_k \\xi_{ki}^2` in the
+    field of site ``i`` (:attr:`site_square_sums`); the Mattis overlaps
+    :math:`m_k = N^{-1}\\sum_i \\xi_{ki}\\sigma_i` are not normalized by the entries'
+    size (:math:`|m_k| \\le \\max|\\xi|`). The engines stay exact (identical spins on
+    every backend) within the bounds stated in :func:`hebbian.montecarlo.arrays.field_mode`
+    and :func:`hebbian.montecarlo.blocked.model_limitation`.
+
     Examples
     --------
     >>> from hebbian.patterns import random_patterns
     >>> model = HebbianModel(random_patterns(10, 100, seed=0))
     >>> model.n_neurons, model.n_memories, model.alpha
     (100, 10, 0.1)
+    >>> HebbianModel([[3, -1, 0, 2], [1, 1, -2, 0]]).square_sums.tolist()
+    [14, 6]
     """
 
     memories: np.ndarray
@@ -122,6 +165,9 @@ class HebbianModel:
     weights: np.ndarray | None = None
     _nnz: np.ndarray = field(init=False, repr=False)
     _site_nnz: np.ndarray = field(init=False, repr=False)
+    _square_sums: np.ndarray = field(init=False, repr=False)
+    _site_square_sums: np.ndarray = field(init=False, repr=False)
+    _max_abs_entry: int = field(init=False, repr=False)
     _site_major: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -131,15 +177,26 @@ class HebbianModel:
                 f"memories must be a (K, N) array with K >= 1 memories and N >= 2 neurons, "
                 f"got shape {xi.shape}"
             )
-        if not is_ternary(xi):
-            raise ValueError("memories entries must be in {-1, 0, +1}")
+        p = check_int("p", self.p, minimum=2)
+        largest = max_abs_integer(xi, name="memories", limit=MAX_ENTRY, allowed=_ALLOWED_ENTRIES)
+        if largest > 1 and p > 2:
+            raise ValueError(
+                f"memories entries must be in {{-1, 0, +1}} for p = {p}, got max |entry| = "
+                f"{largest}: exact p-body sums of integer entries need odd power sums the "
+                f"engines do not track; integer memories are supported for p = 2"
+            )
+        if xi.dtype.kind == "c":  # checked: every imaginary part is zero
+            xi = xi.real
         K, N = xi.shape
-        site_major, nnz, site_nnz = _site_major_block(
-            xi.astype(np.int8, copy=False), padded_memory_count(K)
+        ternary = largest <= 1
+        dtype = np.int8 if largest <= _INT8_ENTRY else np.int16
+        site_major, nnz, site_nnz, squares, site_squares = _site_major_block(
+            xi.astype(dtype, copy=False), padded_memory_count(K), squares=not ternary
         )
+        if ternary:  # x^2 = |x|: the sums of squares are the counts
+            squares, site_squares = nnz, site_nnz
         site_major.flags.writeable = False
         xi = site_major[:, :K].T
-        p = check_int("p", self.p, minimum=2)
         if self.weights is None:
             w = np.ones(K)
         else:
@@ -155,6 +212,9 @@ class HebbianModel:
         object.__setattr__(self, "weights", w)
         object.__setattr__(self, "_nnz", nnz)
         object.__setattr__(self, "_site_nnz", site_nnz)
+        object.__setattr__(self, "_square_sums", squares)
+        object.__setattr__(self, "_site_square_sums", site_squares)
+        object.__setattr__(self, "_max_abs_entry", int(largest))
         object.__setattr__(self, "_site_major", site_major)
 
     @property
@@ -174,18 +234,58 @@ class HebbianModel:
 
     @property
     def site_major(self) -> np.ndarray:
-        """The stored block, (N, K_pad) int8, C-contiguous; columns >= K are zero."""
+        """The stored block, (N, K_pad) int8 or int16, C-contiguous; columns >= K are zero.
+
+        ``int16`` exactly when :attr:`max_abs_entry` exceeds 127.
+        """
         return self._site_major
 
     @property
+    def max_abs_entry(self) -> int:
+        """Largest magnitude of an entry, :math:`\\max_{k,i}|\\xi_{ki}|` (0 or 1: ternary)."""
+        return self._max_abs_entry
+
+    @property
+    def is_ternary(self) -> bool:
+        """Whether every entry is -1, 0 or +1 (else: integer memories, p = 2)."""
+        return self._max_abs_entry <= 1
+
+    @property
     def nonzero_counts(self) -> np.ndarray:
-        """Non-blank entries of each memory, :math:`n_k = \\sum_i \\xi_{ki}^2` (K,)."""
+        """Non-blank entries of each memory, :math:`n_k` (K,) int64.
+
+        For ternary memories :math:`n_k = \\sum_i \\xi_{ki}^2` (:attr:`square_sums`, the
+        same array).
+        """
         return self._nnz
 
     @property
     def site_counts(self) -> np.ndarray:
-        """Non-blank entries at each site, :math:`\\sum_k \\xi_{ki}^2` (N,) int64."""
+        """Non-blank entries at each site (N,) int64.
+
+        For ternary memories this is :math:`\\sum_k \\xi_{ki}^2`
+        (:attr:`site_square_sums`, the same array).
+        """
         return self._site_nnz
+
+    @property
+    def square_sums(self) -> np.ndarray:
+        """Sums of squared entries of each memory, :math:`\\sum_i \\xi_{ki}^2` (K,) int64.
+
+        The self-interaction removed from the p = 2 energy,
+        :math:`g_2 = M_k^2 - \\sum_i \\xi_{ki}^2` (:func:`hebbian.observables.hebbian_energy`);
+        :attr:`nonzero_counts` for ternary memories.
+        """
+        return self._square_sums
+
+    @property
+    def site_square_sums(self) -> np.ndarray:
+        """Sums of squared entries at each site, :math:`\\sum_k \\xi_{ki}^2` (N,) int64.
+
+        The self-interaction removed from the p = 2 field of site ``i``;
+        :attr:`site_counts` for ternary memories.
+        """
+        return self._site_square_sums
 
     @property
     def uniform_weight(self) -> float | None:
@@ -202,6 +302,7 @@ class HebbianModel:
             "p": self.p,
             "alpha": self.alpha,
             "diluted": int(bool(np.any(self._nnz < self.n_neurons))),
+            "max_abs_entry": self.max_abs_entry,
             "uniform_weight": "none" if self.uniform_weight is None else self.uniform_weight,
         }
 

@@ -4,7 +4,9 @@ Conventions (the same in every backend):
 
 * overlap sums :math:`M_k = \\sum_i \\xi_{k i} \\sigma_i` are integers, Mattis overlaps
   :math:`m_k = M_k / N`;
-* :math:`n_k = \\sum_i \\xi_{k i}^2` counts the non-blank entries of memory ``k``;
+* :math:`n_k = \\sum_i \\xi_{k i}^2` counts the non-blank entries of memory ``k``
+  (:attr:`~hebbian.models.HebbianModel.square_sums`; for *integer* memories, entries
+  beyond {-1, 0, +1}, it is the sum of their squares, and only p = 2 is defined);
 * energies are per spin, :math:`e = E / N`.
 
 The energy of a :class:`~hebbian.models.HebbianModel` is the p-body Hebbian energy with
@@ -38,6 +40,15 @@ Because the energy is multilinear in the spins, the local field on site ``i``,
 
 which contains no self-interaction, and flipping :math:`\\sigma_i` changes the energy by
 exactly :math:`\\Delta E = 2 \\sigma_i h_i`.
+
+Integer memories (p = 2 only). For entries :math:`\\xi_{ki} \\in \\mathbb{Z}` the
+distinct-pair sum is still :math:`g_2 = M_k^2 - \\sum_i \\xi_{ki}^2` (with
+:math:`x_i = \\xi_{ki}\\sigma_i`, :math:`\\sum_{i \\ne j} x_i x_j = S^2 - \\sum_i x_i^2`),
+so the formulas above hold with :math:`n_k = \\sum_i \\xi_{ki}^2`, and the field is
+:math:`h_i = \\frac{1}{N}\\sum_k w_k \\xi_{ki}(M_k - \\xi_{ki}\\sigma_i)`. For p >= 3 the
+recursion of :func:`ordered_products` uses :math:`x_i^2 \\in \\{0, 1\\}`; integer
+entries would need the power sums :math:`\\sum_i x_i^3, \\dots` as well, which is why
+:class:`~hebbian.models.HebbianModel` refuses them there.
 """
 
 from __future__ import annotations
@@ -102,7 +113,8 @@ def overlap_sums(spins: np.ndarray, memories: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     spins : (..., N) array of {-1, +1}
-    memories : (K, N) array of {-1, 0, +1}
+    memories : (K, N) array of integers
+        Ternary ({-1, 0, +1}) or integer memories.
 
     Returns
     -------
@@ -121,7 +133,9 @@ def hebbian_energy(
     sums : (..., K) array
         Overlap sums :math:`M_k`.
     nnz : (K,) array
-        Non-zero counts :math:`n_k`.
+        :math:`n_k = \\sum_i \\xi_{ki}^2`: the non-zero counts of ternary memories, the
+        sums of squared entries of integer memories
+        (:attr:`~hebbian.models.HebbianModel.square_sums`; p = 2 only).
     weights : (K,) array
         Memory weights :math:`w_k`.
     p : int
@@ -132,7 +146,8 @@ def hebbian_energy(
     Returns
     -------
     (...) ndarray of float64
-        :math:`E/N`, computed in float64 (exact integers up to :math:`2^{53}`).
+        :math:`E/N`, computed in float64 (exact integers up to :math:`2^{53}`: for
+        p = 2, :math:`M_k^2 \\le (N \\max|\\xi|)^2`).
     """
     g = ordered_products(p, np.asarray(sums, dtype=np.float64), np.asarray(nnz, dtype=np.float64))
     N = float(n_neurons)

@@ -10,6 +10,7 @@ import itertools
 
 import numpy as np
 import pytest
+from _cases import z_scores
 
 from hebbian.models import CouplingModel, HebbianModel
 from hebbian.montecarlo.engine import simulate
@@ -54,12 +55,6 @@ def test_zero_temperature_is_ground_state_average():
 def test_rejects_large_networks():
     with pytest.raises(ValueError, match="n_neurons must be in \\[1, 20\\], got 21"):
         exact_averages(HebbianModel(random_patterns(1, 21, seed=0)), temperature=1.0)
-
-
-def z_scores(ds, exact):
-    z_m2 = np.abs(ds.m2_mean.values - exact.m2) / ds.m2_stderr.values
-    z_e = abs(float(ds.energy_mean) - exact.energy) / float(ds.energy_stderr)
-    return z_m2, z_e
 
 
 @pytest.mark.slow

@@ -5,7 +5,8 @@ AVX2 ``vpmaddwd`` instruction (16 int16 products summed into 8 int32 lanes per
 instruction). :func:`madd32` performs ``acc + a * b`` in wrapping 32-bit arithmetic, so
 a loop over int8 memories and int16 overlap sums vectorises with it; on the development
 machine this made the Hopfield field computation 2.4x faster. Callers guarantee that
-no partial sum leaves the int32 range (the engine checks ``K N < 2**31``).
+no partial sum leaves the int32 range (:func:`hebbian.montecarlo.arrays.field_mode`
+chooses this mode only when ``K N max|xi|^2 < 2**31``).
 """
 
 from __future__ import annotations

@@ -36,14 +36,15 @@ class HebbianArrays(NamedTuple):
 
     Attributes
     ----------
-    xi_t : (N, K_pad) int8
+    xi_t : (N, K_pad) int8 or int16
         Memories, site-major: ``model.site_major`` (no copy); the padding columns
         ``k >= K`` are zero, so they add nothing to any field or overlap sum.
     nnz : (K_pad,) int64
-        Non-blank entries per memory, :math:`n_k` (0 for padding).
+        :math:`n_k = \\sum_i \\xi_{ki}^2` per memory (0 for padding):
+        ``model.square_sums``, the non-blank entries of ternary memories.
     diag : (N,) int64
         :math:`\\sum_k \\xi_{ki}^2` (the p = 2 self-interaction, in units of ``w / N``):
-        ``model.site_counts`` (no copy).
+        ``model.site_square_sums`` (no copy).
     weights : (K_pad,) float64
         Weights (0 for padding).
     w : float
@@ -53,6 +54,9 @@ class HebbianArrays(NamedTuple):
         ``float(N) ** (p - 1)``.
     mode : int
         Field mode.
+    max_entry : int
+        :math:`\\max|\\xi_{ki}|` (``model.max_abs_entry``): sets the overlap sums' type
+        (:func:`sums_dtype`).
     """
 
     xi_t: np.ndarray
@@ -63,28 +67,46 @@ class HebbianArrays(NamedTuple):
     p: int
     norm: float
     mode: int
+    max_entry: int = 1
 
 
-def field_mode(*, p: int, uniform: bool, n_memories: int, n_neurons: int) -> int:
+def field_mode(
+    *, p: int, uniform: bool, n_memories: int, n_neurons: int, max_entry: int = 1
+) -> int:
     """Choose how the field's sum over memories is done exactly.
 
-    * ``P2_NARROW`` -- p = 2, equal weights, ``K N < 2**31``: integer sum
+    * ``P2_NARROW`` -- p = 2, equal weights, :math:`K N X^2 < 2^{31}` with
+      :math:`X = \\max|\\xi_{ki}|` (``max_entry``; 1 for ternary memories): integer sum
       :math:`\\sum_k \\xi_{ki} M_k` in 32-bit lanes, minus the self-interaction
-      :math:`\\sigma_i\\sum_k\\xi_{ki}^2`;
-    * ``P2_WIDE`` -- the same in 64-bit integers;
+      :math:`\\sigma_i\\sum_k\\xi_{ki}^2`. Every partial sum is bounded by
+      :math:`\\sum_k |\\xi_{ki}||M_k| \\le K X \\cdot X N`, so no lane overflows;
+    * ``P2_WIDE`` -- the same in 64-bit integers (:math:`K N X^2 < 2^{62}`);
     * ``UNIFORM`` -- any p, equal weights: :math:`\\sum_k \\xi_{ki} g_{p-1}(\\dots)` in
-      64-bit integers;
+      64-bit integers (ternary memories);
     * ``WEIGHTED`` -- general weights: float64 terms added in the order k = 0..K-1.
+
+    Integer memories (``max_entry > 1``) exist for p = 2 only
+    (:class:`~hebbian.models.HebbianModel`); the field numerator, an integer, is
+    converted to float64 once, the same way by every CPU backend.
 
     Raises
     ------
     ValueError
-        When exact integer sums could overflow 64 bits (``K N^(p-1) >= 2**62``).
+        When exact integer sums could overflow 64 bits (:math:`K N X^2 \\ge 2^{62}` at
+        p = 2, :math:`K N^{p-1} \\ge 2^{62}` above).
     """
     if not uniform:
         return WEIGHTED
     if p == 2:
-        return P2_NARROW if n_memories * n_neurons < 2**31 else P2_WIDE
+        bound = n_memories * n_neurons * max_entry**2
+        if bound < 2**31:
+            return P2_NARROW
+        if bound >= 2**62:
+            raise ValueError(
+                f"exact integer fields need K N max|xi|^2 < 2**62, got K = {n_memories}, "
+                f"N = {n_neurons}, max|xi| = {max_entry}; use smaller sizes"
+            )
+        return P2_WIDE
     if n_memories * n_neurons ** (p - 1) >= 2**62:
         raise ValueError(
             f"exact integer fields need K N^(p-1) < 2**62, got K = {n_memories}, "
@@ -98,24 +120,37 @@ def prepare(model: HebbianModel) -> HebbianArrays:
     xi_t = model.site_major
     K, k_pad = model.n_memories, xi_t.shape[1]
     w = model.uniform_weight
+    X = model.max_abs_entry
     mode = field_mode(
-        p=model.p, uniform=w is not None, n_memories=model.n_memories, n_neurons=model.n_neurons
+        p=model.p,
+        uniform=w is not None,
+        n_memories=model.n_memories,
+        n_neurons=model.n_neurons,
+        max_entry=max(X, 1),
     )
     return HebbianArrays(
         xi_t=xi_t,
-        nnz=np.pad(model.nonzero_counts, (0, k_pad - K)),
-        diag=model.site_counts,
+        nnz=np.pad(model.square_sums, (0, k_pad - K)),
+        diag=model.site_square_sums,
         weights=np.pad(model.weights, (0, k_pad - K)),
         w=1.0 if w is None else w,
         p=model.p,
         norm=float(model.n_neurons) ** (model.p - 1),
         mode=mode,
+        max_entry=max(X, 1),
     )
 
 
-def sums_dtype(n_neurons: int) -> type:
-    """Smallest exact integer type for overlap sums (:math:`|M_k| \\le N`)."""
-    return np.int16 if n_neurons <= np.iinfo(np.int16).max else np.int32
+def sums_dtype(n_neurons: int, max_entry: int = 1) -> type:
+    """Smallest exact integer type for overlap sums, :math:`|M_k| \\le N \\max|\\xi|`.
+
+    ``int16`` while :math:`N X \\le 32767` (``X = max_entry``, 1 for ternary memories),
+    ``int32`` while :math:`N X < 2^{31}`, else ``int64``.
+    """
+    bound = n_neurons * max(max_entry, 1)
+    if bound <= np.iinfo(np.int16).max:
+        return np.int16
+    return np.int32 if bound <= np.iinfo(np.int32).max else np.int64
 
 
 def initial_sums(arrays: HebbianArrays, spins: np.ndarray) -> np.ndarray:
@@ -123,8 +158,9 @@ def initial_sums(arrays: HebbianArrays, spins: np.ndarray) -> np.ndarray:
 
     :math:`M_k = \\sum_i \\xi_{ki}\\sigma_i` in integer arithmetic: a compiled loop over
     the site-major rows (:func:`_add_sums`), the sites split between threads, in 32-bit
-    accumulators (64-bit from ``N = 2**31``); returned as :func:`sums_dtype`. Its only
-    temporaries are the int8 spins and one (C, K_pad) accumulator per thread.
+    accumulators (64-bit from :math:`N X = 2^{31}`, ``X = arrays.max_entry``); returned
+    as :func:`sums_dtype`. Its only temporaries are the int8 spins and one (C, K_pad)
+    accumulator per thread.
     """
     xi_t = arrays.xi_t
     N, K = xi_t.shape
@@ -132,7 +168,8 @@ def initial_sums(arrays: HebbianArrays, spins: np.ndarray) -> np.ndarray:
     if s.ndim != 2 or s.shape[1] != N:
         raise ValueError(f"spins must have shape (C, {N}), got {np.shape(spins)}")
     add = _compiled_add_sums()
-    acc = np.int32 if N < 2**31 else np.int64
+    dtype = sums_dtype(N, arrays.max_entry)
+    acc = np.int64 if dtype == np.int64 else np.int32
     threads = workers() if s.shape[0] * K * N >= PARALLEL_ENTRIES else 1
 
     def part(lo: int, hi: int) -> np.ndarray:
@@ -144,7 +181,7 @@ def initial_sums(arrays: HebbianArrays, spins: np.ndarray) -> np.ndarray:
     total = parts[0]
     for other in parts[1:]:
         total += other
-    return total.astype(sums_dtype(N), copy=False)
+    return total.astype(dtype, copy=False)
 
 
 def _add_sums(xi_t, spins, lo, hi, out):

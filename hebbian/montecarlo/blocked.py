@@ -53,6 +53,17 @@ kernels', :math:`h_j` the same float64 (``w * float(nu) / N**(p-1)``), and the u
 rule is :func:`hebbian.montecarlo.dynamics.new_spins`, the element-wise form of the
 CPU rule.
 
+Integer memories (p = 2 only, entries up to :math:`X = \\max|\\xi_{kj}|`; see
+:class:`~hebbian.models.HebbianModel`) take the same p = 2 path: :math:`n_j` becomes
+:math:`\\sum_k \\xi_{kj}^2 \\le K X^2` (``diag``, the squares summed, as for ternary
+entries), :math:`|M_k| \\le X N`, every partial sum of :math:`\\xi_B M` is bounded by
+:math:`K X^2 N`, the in-block couplings :math:`|G_{ut}| \\le K X^2` and the updates
+:math:`|\\xi_B^T d| \\le 2 B X`. :func:`model_limitation` therefore asks for
+:math:`K (N + 1) X^2 < 2^{52}` (the ternary bound times :math:`X^2`), and the numerators
+stay the CPU kernels' integers. Nothing in the scheme, nor in the fused CUDA pass of
+:mod:`hebbian.gpu.cuda_source` (float64 numerators, couplings and self-interactions,
+spin changes of +-2), assumes entries in {-1, 0, +1}.
+
 Batches
 -------
 A call may advance ``D`` models at once (*members*: disorder samples, loads,
@@ -110,11 +121,13 @@ class BlockedArrays(NamedTuple):
     xp : module
         ``numpy`` or ``cupy``.
     xi : (D, N, K) float64
-        Memories, site-major, zero-padded to the largest ``K`` of the members.
+        Memories, site-major, zero-padded to the largest ``K`` of the members (integers,
+        int8 or int16 in the models).
     diag : (D, N) float64
-        :math:`n_j = \\sum_k \\xi_{kj}^2`.
+        :math:`n_j = \\sum_k \\xi_{kj}^2` (the p = 2 self-interaction; a sum of squares
+        for integer memories).
     nnz_minus_one : (D, K, 1) float64
-        :math:`n_k - 1`, for the coefficients of p > 2.
+        :math:`n_k - 1`, for the coefficients of p > 2 (ternary memories only).
     w : (D,) float64
         The common weight of each member.
     n_memories : int
@@ -137,16 +150,23 @@ class BlockedArrays(NamedTuple):
 
 
 def model_limitation(model) -> str | None:
-    """Why the blocked engines cannot run ``model`` exactly, or None if they can."""
+    """Why the blocked engines cannot run ``model`` exactly, or None if they can.
+
+    The float64 products are exact for :math:`K (N + p - 1)^{p-1} X^2 < 2^{52}`, with
+    :math:`X = \\max|\\xi_{ki}|` (1 for ternary memories; integer memories have p = 2),
+    from the bounds of the module docstring.
+    """
     if not isinstance(model, HebbianModel):
         return f"the blocked (GPU) engine runs Hebbian models only, got a {type(model).__name__}"
     if model.uniform_weight is None:
         return "the blocked (GPU) engine needs equal memory weights, got general weights"
     N, K, p = model.n_neurons, model.n_memories, model.p
-    if K * (N + p - 1) ** (p - 1) >= 2**52:
+    X = max(model.max_abs_entry, 1)
+    if K * (N + p - 1) ** (p - 1) * X**2 >= 2**52:
+        entries = "" if X == 1 else f" (times max|xi|^2 = {X}^2 for integer memories)"
         return (
             f"the blocked (GPU) engine's float64 products are exact for K (N+p-1)^(p-1) < "
-            f"2**52, got K = {K}, N = {N}, p = {p}"
+            f"2**52{entries}, got K = {K}, N = {N}, p = {p}"
         )
     return None
 
@@ -164,9 +184,9 @@ def prepare_hebbian(models, *, xp=np, block_size: int = DEFAULT_BLOCK_SIZE) -> B
     Raises
     ------
     ValueError
-        For general weights, sizes with :math:`K (N + p - 1)^{p-1} \\ge 2^{52}` (the
-        float64 products would no longer be exact), or members of different ``N``
-        or ``p``.
+        For general weights, sizes with :math:`K (N + p - 1)^{p-1} X^2 \\ge 2^{52}`
+        (:func:`model_limitation`: the float64 products would no longer be exact), or
+        members of different ``N`` or ``p``.
     """
     models = [models] if isinstance(models, HebbianModel) else list(models)
     for model in models:

@@ -167,7 +167,7 @@ def _energy(model, spins, sums) -> np.ndarray:
     if sums is not None:
         return hebbian_energy(
             sums,
-            nnz=model.nonzero_counts,
+            nnz=model.square_sums,
             weights=model.weights,
             p=model.p,
             n_neurons=model.n_neurons,
@@ -220,7 +220,9 @@ class ChainBatch:
         self._arrays = k.prepare_hebbian(models)
         sums = [initial_sums(prepare(m), s) for m, s in zip(models, states)]
         width = max(s.shape[1] for s in sums)
-        padded = np.zeros((len(models), *states[0].shape[:1], width), dtype=sums[0].dtype)
+        # members with integer memories may need wider sums than the others
+        dtype = np.result_type(*(s.dtype for s in sums))
+        padded = np.zeros((len(models), *states[0].shape[:1], width), dtype=dtype)
         for i, s in enumerate(sums):
             padded[i, :, : s.shape[1]] = s
         self._spins = k.place(np.stack(states))

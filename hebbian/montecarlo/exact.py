@@ -7,7 +7,9 @@ The oracle for the Monte Carlo engines: for a model of a handful of spins,
     Z = \\sum_{\\sigma \\in \\{\\pm1\\}^N} e^{-\\beta E(\\sigma)}, \\qquad
     \\langle A \\rangle = \\frac{1}{Z}\\sum_\\sigma A(\\sigma)\\, e^{-\\beta E(\\sigma)},
 
-with the energies of :mod:`hebbian.observables`. States are enumerated in vectorised
+with the energies of :mod:`hebbian.observables` (the self-interactions of a Hebbian
+model removed with :attr:`~hebbian.models.HebbianModel.square_sums`, so that integer
+memories at p = 2 are exact too). States are enumerated in vectorised
 chunks; weights are shifted by the ground-state energy, so no overflow occurs at low
 temperature. At ``T = 0`` the averages are over the degenerate ground states.
 """
@@ -74,7 +76,7 @@ def _energies_and_overlaps(model, states):
         sums = overlap_sums(states, model.memories)
         e = hebbian_energy(
             sums,
-            nnz=model.nonzero_counts,
+            nnz=model.square_sums,
             weights=model.weights,
             p=model.p,
             n_neurons=model.n_neurons,

@@ -18,9 +18,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
+
 from hebbian._parallel import workers
 from hebbian._validation import check_int, check_real
-from hebbian.models import padded_memory_count
+from hebbian.models import MAX_ENTRY, padded_memory_count
 from hebbian.montecarlo.arrays import sums_dtype
 from hebbian.montecarlo.backends import blocked_backend_names
 from hebbian.patterns import DRAW_SLICE
@@ -46,6 +48,7 @@ def estimate_run_bytes(
     dilution: float = 0.0,
     backend: str = "numba",
     threads: int | None = None,
+    max_entry: int = 1,
 ) -> int:
     """Estimate the peak memory, in bytes, of a retrieval run on the host.
 
@@ -59,13 +62,16 @@ def estimate_run_bytes(
 
     * kept throughout: the patterns ``K N`` (int8, held by the caller), the model's
       site-major block ``N Kp`` (int8) and its per-site counts ``8 N`` (int64), the
-      cues ``C N`` (int8);
+      cues ``C N`` (int8); with integer memories (``max_entry > 127``) the patterns
+      and the block take ``2 K N`` and ``2 N Kp`` (int16), and beyond {-1, 0, +1}
+      the model also keeps its sums of squares ``8 N + 8 K`` (int64);
     * patterns: the float64 slices of draws and their masks (1.2 MB a thread);
     * cues: one cue's temporaries, ``(10 + 8 b + 8 d) N`` (NumPy's ``choice`` without
       replacement shuffles an int64 ``arange(N)``; ``b`` the cue noise, ``d`` the
       dilution);
     * engine set-up: the chains' spins ``C N`` and their check ``2 C N``, the overlap
-      sums ``C Kp`` (int16 or int32) and the threads' int32 partial sums;
+      sums ``C Kp`` (:func:`~hebbian.montecarlo.arrays.sums_dtype`: int16, int32 or
+      int64, from ``N max_entry``) and the threads' int32 (or int64) partial sums;
     * sweeps: the draws of two sweeps alive together (the previous sweep's are freed
       once the next are drawn): ``(16 + 8 u) C N`` for a random order per chain
       (float64 uniforms, int32 order), ``16 N + 8 u C N`` for a shared order and
@@ -123,6 +129,11 @@ def estimate_run_bytes(
         ``"numba"``/``"reference"`` or a blocked backend (``"blocked"``, ``"cupy"``).
     threads : int, optional
         Threads of the set-up (default: the CPUs this process may use).
+    max_entry : int, optional
+        :math:`\\max|\\xi|` of the memories (1: ternary patterns, the CLI's; larger for
+        the integer memories of :class:`~hebbian.models.HebbianModel`, p = 2), which
+        sets the storage (int8 up to 127, else int16) and the overlap sums' type.
+        Patterns held by the caller in a wider type than the model's cost more.
 
     Returns
     -------
@@ -139,15 +150,19 @@ def estimate_run_bytes(
     b = check_real("cue_noise", cue_noise, minimum=0.0, maximum=1.0)
     d = check_real("dilution", dilution, minimum=0.0, maximum=1.0)
     n_threads = workers() if threads is None else check_int("threads", threads, minimum=1)
+    X = check_int("max_entry", max_entry, minimum=1, maximum=MAX_ENTRY)
     Kp = padded_memory_count(K)
     u = 1 if T > 0 else 0  # the engine draws update uniforms exactly when T > 0
+    width = 1 if X <= np.iinfo(np.int8).max else 2  # bytes of a stored entry
+    squares = 0 if X == 1 else 8 * N + 8 * K  # the model's sums of squares (int64)
 
-    kept = K * N + N * Kp + 8 * N + 16 * Kp + C * N
+    kept = width * (K * N + N * Kp) + 8 * N + 16 * Kp + C * N + squares
     drawing = min(n_threads, K * N // (16 * DRAW_SLICE))  # threads of random_patterns
-    patterns = K * N + max(drawing, 1) * 9 * min(DRAW_SLICE, K * N)
+    patterns = width * K * N + max(drawing, 1) * 9 * min(DRAW_SLICE, K * N)
     cues = kept + int((10 + 8 * b + 8 * d) * N)
-    sums = C * Kp * sums_dtype(N)().itemsize
-    setup = kept + 3 * C * N + sums + n_threads * C * Kp * 4
+    sums_type = sums_dtype(N, X)
+    sums = C * Kp * np.dtype(sums_type).itemsize
+    setup = kept + 3 * C * N + sums + n_threads * C * Kp * (8 if sums_type == np.int64 else 4)
     blocked = backend in blocked_backend_names()
     if blocked:
         setup += 16 * K * N

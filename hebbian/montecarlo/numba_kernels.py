@@ -5,9 +5,13 @@ Same arguments, same draws, same arithmetic, identical spins. Chains run in para
 
 The Hebbian field is summed over memories in one of the exact modes of
 :func:`hebbian.montecarlo.arrays.field_mode`; the p = 2 equal-weight mode uses 32-bit
-lanes (:func:`~hebbian.montecarlo._intrinsics.madd32`). In every mode the field is
-``w * numerator / N**(p-1)`` (or the float sum ``/ N**(p-1)`` for general weights),
-exactly as in the reference.
+lanes (:func:`~hebbian.montecarlo._intrinsics.madd32`), chosen only where no partial
+sum can leave the int32 range (:math:`K N \\max|\\xi|^2 < 2^{31}`). In every mode the
+field is ``w * numerator / N**(p-1)`` (or the float sum ``/ N**(p-1)`` for general
+weights), exactly as in the reference. The memories are int8, or int16 for integer
+memories (p = 2, :class:`~hebbian.models.HebbianModel`); at p = 2 the self-interaction
+subtracted is :math:`\\sigma_i\\sum_k \\xi_{ki}^2` (``arrays.diag``), exact for integer
+entries too.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ def _add_flip(c, i, sums, xi_t, new):
 
 @njit(cache=True, inline="always")
 def _hebbian_chain_sweep(c, spins, sums, arrays, beta, dynamics, order, uniforms):
-    xi_t, nnz, diag, weights, w, p, norm, mode = arrays
+    xi_t, nnz, diag, weights, w, p, norm, mode, _ = arrays
     has_u = uniforms.shape[1] > 0
     n_flip = 0
     for t in range(spins.shape[1]):
@@ -98,7 +102,7 @@ def hebbian_sweep(spins, sums, arrays, beta, dynamics, order, uniforms):
     ----------
     spins : (C, N) int8
     sums : (C, K) int16, int32 or int64
-        Overlap sums, kept exact.
+        Overlap sums, kept exact (:func:`hebbian.montecarlo.arrays.sums_dtype`).
     arrays : HebbianArrays
         Model arrays (:func:`hebbian.montecarlo.arrays.prepare`).
     beta : float
@@ -120,7 +124,7 @@ def hebbian_sweep(spins, sums, arrays, beta, dynamics, order, uniforms):
 @njit(cache=True, parallel=True)
 def hebbian_synchronous(spins, sums, arrays, beta, uniforms):
     """One synchronous (Little) update of every chain (heat bath, or sign rule at T = 0)."""
-    xi_t, nnz, diag, weights, w, p, norm, mode = arrays
+    xi_t, nnz, diag, weights, w, p, norm, mode, _ = arrays
     C, N = spins.shape
     has_u = uniforms.shape[1] > 0
     rule = HEAT_BATH if has_u else ZERO_TEMPERATURE
