@@ -35,6 +35,7 @@ def test_there_are_configs_for_every_kind():
         "multitasking_phase_diagram",
         "multitasking_learning",
         "dense_learning",
+        "supervised_phase_diagram",
     }
 
 
@@ -143,6 +144,14 @@ TINY = {
         ("dilution", [0.3, 0.8]),
         ("temperature", [0.1, 0.5]),
         ("n_sweeps", 8),
+    ],
+    "alemanno2023_supervised_phase_diagram": [
+        ("n_neurons", 300),
+        ("n_examples", 5),
+        ("alpha", [0.02, 0.1]),
+        ("rho", [0.0, 0.2]),
+        ("n_chains", 2),
+        ("n_sweeps", 3),
     ],
     "agliari2023_dense_learning": [
         ("n_neurons", 400),
@@ -275,6 +284,14 @@ SMALL = {
         ("dilution", [0.3, 0.8]),
         ("temperature", [0.1, 0.5]),
         ("n_sweeps", 6),
+    ],
+    "alemanno2023_supervised_phase_diagram": [
+        ("n_neurons", 200),
+        ("n_examples", 3),
+        ("alpha", [0.02, 0.1]),
+        ("rho", [0.0, 0.2]),
+        ("n_chains", 2),
+        ("n_sweeps", 3),
     ],
     "agliari2023_dense_learning": [
         ("n_neurons", 300),
@@ -497,3 +514,24 @@ def test_dense_learning_follows_erf_and_reports_example_states():
     # example (overlap 1), which the symmetric RS state does not describe
     assert float(ds.example_fraction.sel(p=3, rho=1.5, temperature=0.0)) == 1.0
     assert np.isnan(float(ds.m.sel(p=3, rho=1.5, temperature=0.0)))
+
+
+def test_supervised_phase_diagram_retrieves_inside_the_rs_line():
+    ds = run_experiment(
+        "alemanno2023_supervised_phase_diagram",
+        quick=True,
+        overrides=[
+            ("n_neurons", 1000),
+            ("alpha", [0.02, 0.3]),
+            ("rho", [0.0, 0.1]),
+            ("line_orders", [2]),
+        ],
+    )
+    # the integer memories (example sums, entries in [-51, 51]) run on the engine; deep
+    # inside the RS line the cued archetypes are kept with the RS overlap (within 0.02 at
+    # N = 1000), far above it (alpha = 0.3, twice the finite-size capacity) none is
+    assert float(ds.alpha_c.sel(rho=0.0)) == pytest.approx(0.1379, abs=1e-4)
+    inside = ds.sel(alpha=0.02)
+    np.testing.assert_allclose(inside.m.values, inside.m_theory.values, atol=0.02)
+    assert np.all(inside.retrieved.values == 1.0)
+    assert np.all(ds.retrieved.sel(alpha=0.3).values == 0.0)

@@ -1,0 +1,212 @@
+"""Supervised Hebbian learning at high load: the ``(alpha, rho)`` plane, MC over RS lines.
+
+Protocol (Alemanno, Aquaro, Kanter, Barra, Agliari, EPL 141, 11001 (2023); the dense
+version: Agliari et al., Physica A 626, 129076 (2023)): ``K = alpha N`` binary archetypes,
+``M`` examples of each with quality ``r = (1 + rho M)^(-1/2)``. The supervised network
+stores the example sums of each class,
+
+.. math::
+
+    J_{ij} = \\frac{1}{N R M^2}\\sum_\\mu s^\\mu_i s^\\mu_j,\\qquad
+    s^\\mu = \\sum_{a=1}^M \\eta^{\\mu,a},\\qquad R = r^2 (1 + \\rho),
+
+a :class:`~hebbian.models.HebbianModel` with integer memories ``s`` (entries in
+``[-M, M]``, ``p = 2``) and weights ``1 / (R M^2)``. Each of ``n_chains`` chains starts
+at a different archetype and runs zero-temperature sweeps; measured: each chain's final
+overlap with its own archetype.
+
+Theory: the high-load supervised RS equations
+(:func:`hebbian.theory.dense_learning.solve_dense_learning` at ``T = 0``, exact
+``M``-example means) and the critical line ``alpha_c(rho)``
+(:func:`~hebbian.theory.dense_learning.dense_learning_capacity`), drawn for ``p = 2``
+and ``3``. Only ``p = 2`` is simulated: for ``p >= 3`` the distinct-index sums of
+integer memories need power sums the engine does not track.
+
+Finite ``N`` moves the simulated boundary above the RS line (at ``rho = 0`` this is the
+Hopfield model, whose zero-temperature retrieval at ``N = 2000`` survives to about
+``alpha = 0.16``; see ``amit1987_hopfield_capacity``). The overlaps are therefore
+compared with RS only deep in the retrieval region, ``alpha <= depth alpha_c(rho)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from hebbian.experiments.base import ExperimentKind, Param, register
+from hebbian.experiments.errors import ConfigError
+from hebbian.experiments.plotting import drawn
+from hebbian.models import HebbianModel
+from hebbian.patterns import noisy_examples, random_patterns
+from hebbian.theory.dense_learning import example_quality
+
+__all__ = ["SupervisedPhaseDiagram"]
+
+_LINE_POINTS = 41
+
+
+@register
+class SupervisedPhaseDiagram(ExperimentKind):
+    """Supervised p = 2 retrieval on an ``(alpha, rho)`` grid (module docstring)."""
+
+    name = "supervised_phase_diagram"
+    description = "supervised Hebbian learning: retrieval on an (alpha, rho) grid, RS lines"
+    parameters = {
+        "n_neurons": Param("int", "network size N", minimum=10, maximum=200_000),
+        "n_examples": Param("int", "examples per archetype M", minimum=1, maximum=1000),
+        "alpha": Param("floats", "loads alpha = K / N", minimum=0.0, maximum=1.0),
+        "rho": Param("floats", "dataset entropies rho", minimum=0.0, maximum=10.0),
+        "n_samples": Param("int", "disorder samples per point", minimum=1, default=1),
+        "n_chains": Param("int", "archetypes cued per sample", minimum=1, default=4),
+        "n_sweeps": Param("int", "zero-temperature sweeps", minimum=1, default=30),
+        "depth": Param(
+            "float",
+            "compare with RS where alpha <= depth alpha_c(rho)",
+            minimum=0.0,
+            maximum=1.0,
+            default=0.6,
+        ),  # fmt: skip
+        "line_orders": Param("ints", "p of the RS lines drawn", minimum=2, maximum=6),
+    }
+    obtained_quantities = ("mc_rs_max_deviation", "alpha_c_rho0")
+
+    def check(self, params, *, where):
+        for axis in ("alpha", "rho", "line_orders"):
+            values = list(params[axis])
+            if values != sorted(values):
+                raise ConfigError(f"{where} {axis} must be increasing, got {values}")
+        smallest = min(params["alpha"]) * params["n_neurons"]
+        if round(smallest) < params["n_chains"]:
+            raise ConfigError(
+                f"{where} alpha = {min(params['alpha']):g} at N = {params['n_neurons']} stores "
+                f"{round(smallest)} archetypes, fewer than n_chains = {params['n_chains']}"
+            )
+
+    def points(self, params):
+        return [
+            {"rho": rho, "alpha": a, "sample": s}
+            for rho in params["rho"]
+            for a in params["alpha"]
+            for s in range(params["n_samples"])
+        ]
+
+    def run_size(self, params, point):
+        return {
+            "n_neurons": params["n_neurons"],
+            "n_memories": max(1, round(point["alpha"] * params["n_neurons"])),
+            "n_chains": params["n_chains"],
+            "n_sweeps": params["n_sweeps"],
+        }
+
+    def point_simulation(self, params, point, rng):
+        N, M, C = params["n_neurons"], params["n_examples"], params["n_chains"]
+        K = max(1, round(point["alpha"] * N))
+        rho = point["rho"]
+        r = float(example_quality(rho, M))
+        archetypes = random_patterns(K, N, seed=rng)
+        sums = noisy_examples(archetypes, quality=r, n_examples=M, seed=rng).sum(
+            axis=1, dtype=np.int16
+        )
+        weight = 1.0 / (r * r * (1.0 + rho) * M * M)
+        return {
+            "model": HebbianModel(sums, p=2, weights=np.full(K, weight)),
+            "temperature": 0.0,
+            "initial": archetypes[:C],
+            "n_sweeps": params["n_sweeps"],
+            "n_chains": C,
+            "measure_every": params["n_sweeps"],
+            "context": archetypes[:C],
+        }
+
+    def point_result(self, params, point, ds, run):
+        spins = ds.spins.values.astype(np.float64)  # (chain, neuron)
+        cued = run["context"].astype(np.float64)
+        return {"m": np.sum(spins * cued, axis=1) / spins.shape[1]}
+
+    def assemble(self, params, points, results):
+        from hebbian.theory.dense_learning import dense_learning_capacity, solve_dense_learning
+
+        a = np.asarray(params["alpha"], dtype=float)
+        rho = np.asarray(params["rho"], dtype=float)
+        S, C, M = params["n_samples"], params["n_chains"], params["n_examples"]
+        m = np.stack([r["m"] for r in results]).reshape(rho.size, a.size, S * C)
+        retrieved = (m > 0.5).mean(axis=2)
+        rs = solve_dense_learning(2, rho[:, None], 0.0, alpha=a[None, :], n_examples=M)
+        alpha_c = np.asarray(dense_learning_capacity(2, rho, n_examples=M), dtype=float)
+        fine = np.linspace(0.0, float(rho.max()), _LINE_POINTS)
+        orders = np.asarray(params["line_orders"])
+        lines = np.stack([dense_learning_capacity(int(p), fine, n_examples=M) for p in orders])
+        one = {"units": "1"}
+        grid = ("rho", "alpha")
+        return xr.Dataset(
+            {
+                "m": (grid, m.mean(axis=2), {"long_name": "final archetype overlap", **one}),
+                "m_runs": (grid + ("run",), m, {"long_name": "overlap per run", **one}),
+                "retrieved": (grid, retrieved, {"long_name": "fraction with m > 0.5", **one}),
+                "m_theory": (grid, np.asarray(rs.m), {"long_name": "RS overlap (T = 0)", **one}),
+                "alpha_c": (("rho",), alpha_c, {"long_name": "RS alpha_c(rho), p = 2"}),
+                "alpha_c_line": (
+                    ("line_order", "rho_fine"),
+                    lines,
+                    {"long_name": "RS alpha_c(rho) at T = 0"},
+                ),
+            },
+            coords={
+                "rho": rho,
+                "alpha": a,
+                "run": np.arange(S * C),
+                "rho_fine": fine,
+                "line_order": orders,
+            },
+            attrs={
+                "n_neurons": params["n_neurons"],
+                "n_examples": M,
+                "depth": params["depth"],
+                "rule": "supervised",
+            },
+        )
+
+    def obtained(self, ds):
+        deep = ds.alpha <= float(ds.attrs["depth"]) * ds.alpha_c
+        gap = np.abs(ds.m - ds.m_theory).where(deep)
+        at_zero = ds.where(ds.rho == 0.0, drop=True)
+        crossing = float("nan")
+        if at_zero.sizes["rho"]:
+            frac = at_zero.retrieved.isel(rho=0).values
+            a = at_zero.alpha.values
+            below = np.nonzero(frac < 0.5)[0]
+            if below.size and below[0] > 0:
+                j = int(below[0])
+                crossing = float(
+                    a[j - 1] + (0.5 - frac[j - 1]) * (a[j] - a[j - 1]) / (frac[j] - frac[j - 1])
+                )
+        return {
+            "mc_rs_max_deviation": float(gap.max()) if int(gap.notnull().sum()) else np.nan,
+            "alpha_c_rho0": crossing,
+        }
+
+    def plot(self, ds, ax=None):
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7.4, 5.0), layout="constrained")
+        a, rho = ds.alpha.values, ds.rho.values
+        mesh = ax.pcolormesh(
+            rho, a, ds.m.values.T, shading="nearest", cmap="Blues", vmin=0, vmax=1, alpha=0.85
+        )
+        ax.figure.colorbar(mesh, ax=ax, pad=0.01, label="MC final archetype overlap (p = 2)")
+        styles = ("k-", "C3--", "C2-.", "C1:")
+        for style, p in zip(styles, ds.line_order.values):
+            ax.plot(ds.rho_fine, drawn(ds.alpha_c_line.sel(line_order=p)), style, lw=1.5,
+                    label=f"RS $\\alpha_c(\\rho)$, p = {p}")  # fmt: skip
+        ax.set(
+            xlabel=r"dataset entropy $\rho$",
+            ylabel=r"load $\alpha = K/N$ (p = 2); $K/N^{p-1}$ (lines)",
+            title=(
+                f"Supervised learning, M = {ds.attrs['n_examples']} examples, "
+                f"N = {ds.attrs['n_neurons']}, T = 0"
+            ),
+            ylim=(0, float(max(a.max(), 0.16)) * 1.05),
+        )
+        ax.legend(fontsize=8, loc="upper right")
+        return ax
