@@ -111,6 +111,14 @@ TINY = {
         ("n_sweeps", 8),
         ("n_bootstrap", 20),
     ],
+    "gardner1987_dense_capacity": [
+        ("n_neurons", [30, 40]),
+        ("alpha", [0.06, 0.12, 0.3]),
+        ("n_samples", 2),
+        ("n_chains", 2),
+        ("n_sweeps", 4),
+        ("n_bootstrap", 20),
+    ],
     "amit1987_hopfield_phase_diagram": [
         ("n_neurons", 200),
         ("alpha", [0.02, 0.1]),
@@ -271,6 +279,12 @@ def test_capacity_alpha_must_increase():
 
 SMALL = {
     "amit1987_hopfield_capacity": [("n_neurons", [200, 300]), ("n_sweeps", 6)],
+    "gardner1987_dense_capacity": [
+        ("n_neurons", [40, 60]),
+        ("alpha", [0.06, 0.12]),
+        ("n_samples", 2),
+        ("n_sweeps", 4),
+    ],
     "amit1987_hopfield_phase_diagram": [("n_neurons", 300), ("n_burn", 2), ("n_sweeps", 4)],
     "amit1985_hopfield_mixtures": [("n_neurons", 400), ("stability_sweeps", 40)],
     "agliari2012_multitasking_cascade": [("n_neurons", 300), ("n_sweeps", 5)],
@@ -535,3 +549,22 @@ def test_supervised_phase_diagram_retrieves_inside_the_rs_line():
     np.testing.assert_allclose(inside.m.values, inside.m_theory.values, atol=0.02)
     assert np.all(inside.retrieved.values == 1.0)
     assert np.all(ds.retrieved.sel(alpha=0.3).values == 0.0)
+
+
+def test_dense_capacity_uses_p_body_patterns_and_noisy_cues():
+    from hebbian.experiments.registry import get_kind
+
+    cfg = load_config("gardner1987_dense_capacity")
+    kind = get_kind(cfg.kind)
+    params = resolve_parameters(
+        cfg, quick=True, overrides=[("n_neurons", [40, 60]), ("alpha", [0.06, 0.12])]
+    )
+    run = kind.point_simulation(
+        params, {"n_neurons": 60, "alpha": 0.12, "sample": 0}, np.random.default_rng(0)
+    )
+    model = run["model"]
+    # K = alpha N^(p-1) = 432 patterns, weights 1/(p-1)!, cues with 20% of bits flipped
+    assert (model.p, model.n_memories) == (3, 432)
+    np.testing.assert_allclose(model.weights, 0.5)
+    flipped = (run["initial"] != model.memories[:4]).mean(axis=1)
+    np.testing.assert_allclose(flipped, 0.2)

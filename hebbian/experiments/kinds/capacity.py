@@ -1,4 +1,4 @@
-"""Storage capacity of the Hopfield network at T = 0: final overlap against the load.
+"""Storage capacity at T = 0: final overlap against the load (Hopfield and p-body networks).
 
 Protocol (the simulations summarised by Amit, Gutfreund, Sompolinsky, Ann. Phys. 173,
 30 (1987) and Amit, *Modeling Brain Function* (1989), ch. 6): for each size ``N``, load
@@ -6,6 +6,16 @@ Protocol (the simulations summarised by Amit, Gutfreund, Sompolinsky, Ann. Phys.
 rule), start ``n_chains`` chains exactly at patterns ``0 .. n_chains-1`` and run
 zero-temperature sequential dynamics (random site order) for ``n_sweeps`` sweeps; record
 each chain's final overlap with its own pattern.
+
+Dense networks (``p >= 3``, Gardner, J. Phys. A 20, 3453 (1987)): ``K = alpha N^(p-1)``
+patterns with weights ``1/(p-1)!`` (``H = -(N/p!) sum_k m_k^p``, distinct indices) and
+the RS overlay of :func:`hebbian.theory.dense.dense_zero_temperature_retrieval`
+(``alpha_c(3) = 0.12610``). Started exactly at the pattern, zero-temperature dynamics of
+a small dense network stays trapped near it above ``alpha_c``; with ``cue_noise > 0``
+each chain starts from its pattern with that fraction of bits flipped
+(:func:`hebbian.patterns.cue`) and must find the pattern. At ``p = 3`` the finite-size
+capacity rises with ``N`` and levels off near the RS value (no ``N^(-1/2)`` law), so the
+figure shows ``alpha_c(N)`` without the extrapolation.
 
 Derived quantities: the mean final overlap with its error over disorder samples; the
 fraction of successful retrievals (final ``m >= threshold``); the finite-size capacity
@@ -29,7 +39,7 @@ from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
 from hebbian.experiments.plotting import drawn
 from hebbian.models import HebbianModel
-from hebbian.patterns import random_patterns
+from hebbian.patterns import cue, random_patterns
 
 __all__ = ["HopfieldCapacity", "crossing_load", "extrapolate_capacity"]
 
@@ -88,6 +98,19 @@ def crossing_load(alphas: np.ndarray, fraction: np.ndarray, level: float = 0.5) 
     return float(a0 + (f0 - level) * (a1 - a0) / (f0 - f1))
 
 
+def _rs_retrieval(p: int, alpha: np.ndarray) -> tuple[np.ndarray, float]:
+    """RS ``T = 0`` retrieval overlap on ``alpha`` (``nan`` above ``alpha_c``) and ``alpha_c``."""
+    if p == 2:
+        from hebbian.theory.hopfield import critical_capacity, zero_temperature_retrieval
+
+        th = zero_temperature_retrieval(alpha)
+        return np.where(th.exists, th.m, np.nan), float(critical_capacity().alpha)
+    from hebbian.theory.dense import dense_critical_capacity, dense_zero_temperature_retrieval
+
+    th = dense_zero_temperature_retrieval(p, alpha)
+    return np.asarray(th.m, dtype=float), dense_critical_capacity(p).alpha_c
+
+
 @register
 class HopfieldCapacity(ExperimentKind):
     """Final overlap at T = 0 against the load, for several sizes (module docstring)."""
@@ -96,7 +119,15 @@ class HopfieldCapacity(ExperimentKind):
     description = "Hopfield T = 0 retrieval overlap vs load for several N, with RS theory"
     parameters = {
         "n_neurons": Param("ints", "network sizes N", minimum=10, maximum=200_000),
-        "alpha": Param("floats", "loads alpha = K/N", minimum=0.0, maximum=2.0),
+        "alpha": Param("floats", "loads alpha = K/N^(p-1)", minimum=0.0, maximum=2.0),
+        "p": Param("int", "interaction order p", minimum=2, maximum=6, default=2),
+        "cue_noise": Param(
+            "float",
+            "fraction of the pattern's bits flipped at the start",
+            minimum=0.0,
+            maximum=0.5,
+            default=0.0,
+        ),  # fmt: skip
         "n_samples": Param("int", "disorder samples per (N, alpha)", minimum=1),
         "n_chains": Param("int", "patterns tested per sample", minimum=1, default=4),
         "n_sweeps": Param("int", "zero-temperature sweeps", minimum=1, default=40),
@@ -124,7 +155,7 @@ class HopfieldCapacity(ExperimentKind):
                 f"finite-size capacities alpha_c(N)"
             )
         for N in params["n_neurons"]:
-            k_min = min(round(a * N) for a in params["alpha"])
+            k_min = min(round(a * N ** (params["p"] - 1)) for a in params["alpha"])
             if k_min < params["n_chains"]:
                 raise ConfigError(
                     f"{where} alpha = {min(params['alpha']):g} at N = {N} stores {k_min} "
@@ -146,17 +177,23 @@ class HopfieldCapacity(ExperimentKind):
 
     def run_size(self, params, point):
         N, C = point["n_neurons"], params["n_chains"]
-        K = max(round(point["alpha"] * N), C)
+        K = max(round(point["alpha"] * N ** (params["p"] - 1)), C)
         return {"n_neurons": N, "n_memories": K, "n_chains": C, "n_sweeps": params["n_sweeps"]}
 
     def point_simulation(self, params, point, rng):
-        N, C = point["n_neurons"], params["n_chains"]
-        K = max(round(point["alpha"] * N), C)
-        model = HebbianModel(random_patterns(K, N, seed=rng))
+        N, C, p = point["n_neurons"], params["n_chains"], params["p"]
+        K = max(round(point["alpha"] * N ** (p - 1)), C)
+        weights = None if p == 2 else np.full(K, 1.0 / math.factorial(p - 1))
+        model = HebbianModel(random_patterns(K, N, seed=rng), p=p, weights=weights)
+        initial = model.memories[:C]
+        if params["cue_noise"] > 0:
+            initial = np.concatenate(
+                [cue(model.memories[c], noise=params["cue_noise"], seed=rng) for c in range(C)]
+            )
         return {
             "model": model,
             "temperature": 0.0,
-            "initial": model.memories[:C],
+            "initial": initial,
             "n_sweeps": params["n_sweeps"],
             "n_chains": C,
             "measure_every": params["n_sweeps"],
@@ -168,7 +205,6 @@ class HopfieldCapacity(ExperimentKind):
         return {"m": final[np.arange(C), np.arange(C)], "sweeps": ds.sweeps_to_fixed_point.values}
 
     def assemble(self, params, points, results):
-        from hebbian.theory.hopfield import zero_temperature_retrieval
 
         Ns, alphas = params["n_neurons"], params["alpha"]
         shape = (len(Ns), len(alphas), params["n_samples"], params["n_chains"])
@@ -186,7 +222,7 @@ class HopfieldCapacity(ExperimentKind):
             boot = [crossing_load(a, success[i][:, d].mean(axis=1)) for d in draws]
             ac_err.append(float(np.nanstd(boot)) if np.isfinite(boot).any() else np.nan)
         a_inf, a_inf_err, slope = extrapolate_capacity(Ns, ac, ac_err)
-        theory = zero_temperature_retrieval(a)
+        theory_m, _ = _rs_retrieval(params["p"], a)
         stderr = (
             per_sample.std(axis=2, ddof=1) / np.sqrt(n_s)
             if n_s > 1
@@ -194,7 +230,11 @@ class HopfieldCapacity(ExperimentKind):
         )
         coords = {
             "n_neurons": ("n_neurons", Ns, {"long_name": "$N$", "units": "1"}),
-            "alpha": ("alpha", alphas, {"long_name": r"load $\alpha = K/N$", "units": "1"}),
+            "alpha": (
+                "alpha",
+                alphas,
+                {"long_name": r"load $\alpha = K/N^{p-1}$", "units": "1"},
+            ),
             "sample": np.arange(n_s),
             "chain": np.arange(params["n_chains"]),
         }
@@ -237,8 +277,8 @@ class HopfieldCapacity(ExperimentKind):
                 ),
                 "m_rs": (
                     ("alpha",),
-                    theory.m,
-                    {"long_name": "RS retrieval overlap at T = 0 (AGS 1987)", "units": "1"},
+                    theory_m,
+                    {"long_name": "RS retrieval overlap at T = 0", "units": "1"},
                 ),
                 "alpha_c_inf": (
                     (),
@@ -262,6 +302,8 @@ class HopfieldCapacity(ExperimentKind):
             },
             coords=coords,
         )
+        if params["p"] != 2:  # a Hopfield result keeps its attributes (and its bytes)
+            ds.attrs["p"] = params["p"]
         return ds
 
     def obtained(self, ds):
@@ -280,8 +322,7 @@ class HopfieldCapacity(ExperimentKind):
     def plot(self, ds, ax=None):
         import matplotlib.pyplot as plt
 
-        from hebbian.theory.hopfield import critical_capacity, zero_temperature_retrieval
-
+        p = int(ds.attrs.get("p", 2))
         side = None
         if ax is None:
             _, (ax, side) = plt.subplots(
@@ -308,33 +349,43 @@ class HopfieldCapacity(ExperimentKind):
                 label=rf"MC $N={N}$, $\alpha_c(N)={ac:.3f} \pm {err:.3f}$",
             )
         dense = np.linspace(0.0, float(ds.alpha.max()), 400)
-        th = zero_temperature_retrieval(dense)
+        th_m, alpha_rs = _rs_retrieval(p, dense)
         ax.plot(
-            dense, drawn(np.where(th.exists, th.m, np.nan)), "k-", lw=1.6, label="RS theory (AGS)"
+            dense, drawn(th_m), "k-", lw=1.6, label="RS theory (AGS)" if p == 2 else "RS theory"
         )
-        alpha_rs = float(drawn(critical_capacity().alpha))
+        alpha_rs = float(drawn(alpha_rs))
         ax.axvline(alpha_rs, color="k", ls=":", lw=1, label=rf"$\alpha_c^{{RS}}={alpha_rs:.4f}$")
-        ax.set_xlabel(r"load $\alpha = K/N$")
+        if p == 2:
+            ax.set_xlabel(r"load $\alpha = K/N$")
+            title = "Hopfield network at T = 0: retrieval from a stored pattern"
+        else:
+            ax.set_xlabel(rf"load $\alpha = K/N^{{{p - 1}}}$")
+            title = f"Dense network, p = {p}, T = 0: retrieval from a noisy cue"
         ax.set_ylabel(r"final overlap $m$")
-        ax.set_title("Hopfield network at T = 0: retrieval from a stored pattern", fontsize=10)
+        ax.set_title(title, fontsize=10)
         ax.set_ylim(0, 1.04)
         ax.legend(fontsize=7.5, loc="lower left")
         if side is not None:
-            self._plot_extrapolation(ds, side, alpha_rs)
+            self._plot_extrapolation(ds, side, alpha_rs, fit=p == 2)
         return ax
 
     @staticmethod
-    def _plot_extrapolation(ds, ax, alpha_rs):
+    def _plot_extrapolation(ds, ax, alpha_rs, *, fit=True):
         x = 1.0 / np.sqrt(ds.n_neurons.values.astype(float))
         ax.errorbar(x, ds.alpha_c_N, yerr=ds.alpha_c_N_err, fmt="o", ms=3, capsize=2, color="C3")
         a_inf, b = float(ds.alpha_c_inf), float(ds.alpha_c_slope)
-        # two points: a straight line drawn as many segments moves pixels on a last-bit change
-        ends = np.array([0.0, x.max() * 1.05])
-        ax.plot(ends, a_inf + b * ends, "C3--", lw=1)
+        if fit:
+            # two points: a straight line drawn as many segments moves pixels on a
+            # last-bit change
+            ends = np.array([0.0, x.max() * 1.05])
+            ax.plot(ends, a_inf + b * ends, "C3--", lw=1)
         ax.axhline(alpha_rs, color="k", ls=":", lw=1)
         ax.set_xlim(0, None)
         ax.set_xlabel(r"$N^{-1/2}$")
         ax.set_ylabel(r"$\alpha_c(N)$ (half of the chains retrieve)")
+        if not fit:  # the N^(-1/2) form does not describe it (module docstring)
+            ax.set_title("finite-size capacities; dotted: RS", fontsize=9)
+            return
         ax.set_title(
             rf"$\alpha_c(\infty) = {a_inf:.3f} \pm {float(ds.alpha_c_inf_err):.3f}$"
             "\n"
