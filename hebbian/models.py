@@ -25,7 +25,7 @@ import numpy as np
 from hebbian._parallel import PARALLEL_ENTRIES, in_threads, split, workers
 from hebbian._validation import check_int, is_ternary, max_abs_integer
 
-__all__ = ["MAX_ENTRY", "CouplingModel", "HebbianModel", "padded_memory_count"]
+__all__ = ["MAX_ENTRY", "MAX_INTEGER_P", "CouplingModel", "HebbianModel", "padded_memory_count"]
 
 #: Side of the square tiles in which the memories are transposed to the site-major
 #: block: 512 x 512 int8 (256 KiB) stays in cache, where NumPy's element-wise strided
@@ -94,7 +94,10 @@ MAX_ENTRY = int(np.iinfo(np.int16).max)
 #: Largest magnitude stored as int8 (larger entries are stored as int16).
 _INT8_ENTRY = int(np.iinfo(np.int8).max)
 
-_ALLOWED_ENTRIES = f"in {{-1, 0, +1}}, or integers in [-{MAX_ENTRY}, {MAX_ENTRY}] for p = 2"
+_ALLOWED_ENTRIES = f"in {{-1, 0, +1}}, or integers in [-{MAX_ENTRY}, {MAX_ENTRY}] for p = 2 and 3"
+
+#: Largest order p at which integer memories are exact (see :class:`HebbianModel`).
+MAX_INTEGER_P = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,8 +108,8 @@ class HebbianModel:
     ----------
     memories : (K, N) array of integers
         Stored vectors :math:`\\xi_k`: entries in {-1, 0, +1} (*ternary* memories;
-        blank entries (0) describe diluted memories) or, for ``p = 2`` only, any integers
-        with :math:`|\\xi_{ki}| \\le` :data:`MAX_ENTRY` (*integer* memories, for example
+        blank entries (0) describe diluted memories) or, for ``p = 2`` and ``p = 3``, any
+        integers with :math:`|\\xi_{ki}| \\le` :data:`MAX_ENTRY` (*integer* memories, for example
         the sum of the ``M`` examples of a class in supervised learning, entries in
         ``[-M, M]``); any integer or boolean dtype, or floats that are exactly integral.
         Kept once, as ``int8`` (``int16`` when :math:`\\max|\\xi| > 127`), in a
@@ -125,9 +128,10 @@ class HebbianModel:
     ------
     ValueError
         For entries that are not integers or exceed :data:`MAX_ENTRY` in magnitude, and
-        for integer memories (an entry beyond {-1, 0, +1}) with ``p >= 3``: removing the
-        index coincidences of their p-body sums exactly needs the power sums
-        :math:`\\sum_i \\xi_{ki}^3\\sigma_i, \\dots`, which the engines do not track.
+        for integer memories (an entry beyond {-1, 0, +1}) with ``p >= 4``: the field of
+        a site would need the (p-1)-body sums of the other sites with every coincidence
+        removed, hence the spin-dependent odd power sums
+        :math:`\\sum_i \\xi_{ki}^3\\sigma_i`, which the engines do not track.
 
     Notes
     -----
@@ -141,14 +145,28 @@ class HebbianModel:
     :math:`-(N/p!)\\sum_k m_k^p` corresponds to ``weights = 1/(p-1)!``
     (``docs/conventions.md``).
 
-    With integer memories (p = 2) the removed self-interactions are
+    With integer memories at p = 2 the removed self-interactions are
     :math:`\\frac{1}{2N}\\sum_k w_k \\sum_i \\xi_{ki}^2` in the energy
     (:attr:`square_sums`) and :math:`\\frac{w}{N}\\sigma_i\\sum_k \\xi_{ki}^2` in the
     field of site ``i`` (:attr:`site_square_sums`); the Mattis overlaps
     :math:`m_k = N^{-1}\\sum_i \\xi_{ki}\\sigma_i` are not normalized by the entries'
-    size (:math:`|m_k| \\le \\max|\\xi|`). The engines stay exact (identical spins on
-    every backend) within the bounds stated in :func:`hebbian.montecarlo.arrays.field_mode`
-    and :func:`hebbian.montecarlo.blocked.model_limitation`.
+    size (:math:`|m_k| \\le \\max|\\xi|`).
+
+    At p = 3, with :math:`x_i = \\xi_{ki}\\sigma_i`, :math:`M_k = \\sum_i x_i` and the
+    constant :math:`P_{2,k} = \\sum_i x_i^2 = \\sum_i \\xi_{ki}^2` (:attr:`square_sums`),
+    the field of site ``i`` needs the ordered distinct pairs of the *other* sites,
+    :math:`(M_k - x_i)^2 - (P_{2,k} - \\xi_{ki}^2)`, so the dynamics is exact with the
+    sums of squares in place of the counts; the energy needs the ordered distinct
+    triples, :math:`M_k^3 - 3 M_k P_{2,k} + 2 P_{3,k}` with the spin-dependent
+    :math:`P_{3,k} = \\sum_i \\xi_{ki}^3\\sigma_i`, computed where energies are measured
+    (:func:`hebbian.observables.hebbian_energy`, ``cube_sums``). Beyond p = 3 the field
+    itself would need :math:`P_3`, so integer memories stop at :data:`MAX_INTEGER_P`.
+
+    The engines stay exact (identical spins on every backend) within the bounds stated
+    in :func:`hebbian.montecarlo.arrays.field_mode` (CPU: :math:`K N^{p-1} X^p < 2^{62}`
+    with equal weights, :math:`X = \\max|\\xi|`) and
+    :func:`hebbian.montecarlo.blocked.model_limitation` (blocked and GPU:
+    :math:`K (N + p - 1)^{p-1} X^p < 2^{52}`).
 
     Examples
     --------
@@ -179,11 +197,12 @@ class HebbianModel:
             )
         p = check_int("p", self.p, minimum=2)
         largest = max_abs_integer(xi, name="memories", limit=MAX_ENTRY, allowed=_ALLOWED_ENTRIES)
-        if largest > 1 and p > 2:
+        if largest > 1 and p > MAX_INTEGER_P:
             raise ValueError(
                 f"memories entries must be in {{-1, 0, +1}} for p = {p}, got max |entry| = "
-                f"{largest}: exact p-body sums of integer entries need odd power sums the "
-                f"engines do not track; integer memories are supported for p = 2"
+                f"{largest}: integer memories are supported for p = 2 and 3 (the field at "
+                f"p >= 4 needs the odd power sums sum_i xi_ki^3 sigma_i, which depend on the "
+                f"spins and which the engines do not track)"
             )
         if xi.dtype.kind == "c":  # checked: every imaginary part is zero
             xi = xi.real
@@ -247,7 +266,7 @@ class HebbianModel:
 
     @property
     def is_ternary(self) -> bool:
-        """Whether every entry is -1, 0 or +1 (else: integer memories, p = 2)."""
+        """Whether every entry is -1, 0 or +1 (else: integer memories, p = 2 or 3)."""
         return self._max_abs_entry <= 1
 
     @property
@@ -273,7 +292,8 @@ class HebbianModel:
         """Sums of squared entries of each memory, :math:`\\sum_i \\xi_{ki}^2` (K,) int64.
 
         The self-interaction removed from the p = 2 energy,
-        :math:`g_2 = M_k^2 - \\sum_i \\xi_{ki}^2` (:func:`hebbian.observables.hebbian_energy`);
+        :math:`g_2 = M_k^2 - \\sum_i \\xi_{ki}^2` (:func:`hebbian.observables.hebbian_energy`),
+        and the :math:`P_2` of the p = 3 field and energy;
         :attr:`nonzero_counts` for ternary memories.
         """
         return self._square_sums

@@ -6,7 +6,7 @@ Conventions (the same in every backend):
   :math:`m_k = M_k / N`;
 * :math:`n_k = \\sum_i \\xi_{k i}^2` counts the non-blank entries of memory ``k``
   (:attr:`~hebbian.models.HebbianModel.square_sums`; for *integer* memories, entries
-  beyond {-1, 0, +1}, it is the sum of their squares, and only p = 2 is defined);
+  beyond {-1, 0, +1}, it is the sum of their squares, and p = 2 and 3 are defined);
 * energies are per spin, :math:`e = E / N`.
 
 The energy of a :class:`~hebbian.models.HebbianModel` is the p-body Hebbian energy with
@@ -41,14 +41,23 @@ Because the energy is multilinear in the spins, the local field on site ``i``,
 which contains no self-interaction, and flipping :math:`\\sigma_i` changes the energy by
 exactly :math:`\\Delta E = 2 \\sigma_i h_i`.
 
-Integer memories (p = 2 only). For entries :math:`\\xi_{ki} \\in \\mathbb{Z}` the
-distinct-pair sum is still :math:`g_2 = M_k^2 - \\sum_i \\xi_{ki}^2` (with
-:math:`x_i = \\xi_{ki}\\sigma_i`, :math:`\\sum_{i \\ne j} x_i x_j = S^2 - \\sum_i x_i^2`),
-so the formulas above hold with :math:`n_k = \\sum_i \\xi_{ki}^2`, and the field is
-:math:`h_i = \\frac{1}{N}\\sum_k w_k \\xi_{ki}(M_k - \\xi_{ki}\\sigma_i)`. For p >= 3 the
-recursion of :func:`ordered_products` uses :math:`x_i^2 \\in \\{0, 1\\}`; integer
-entries would need the power sums :math:`\\sum_i x_i^3, \\dots` as well, which is why
-:class:`~hebbian.models.HebbianModel` refuses them there.
+Integer memories (p = 2 and 3). For entries :math:`\\xi_{ki} \\in \\mathbb{Z}`, with
+:math:`x_i = \\xi_{ki}\\sigma_i` and the power sums :math:`P_j = \\sum_i x_i^j`
+(:math:`P_1 = M_k`; :math:`P_2 = \\sum_i \\xi_{ki}^2 = n_k` whatever the spins;
+:math:`P_3 = \\sum_i \\xi_{ki}^3\\sigma_i`, :func:`cube_sums`), Newton's identities give
+the sums over ordered distinct tuples
+
+.. math:: g_2 = P_1^2 - P_2, \\qquad g_3 = P_1^3 - 3 P_1 P_2 + 2 P_3.
+
+So :math:`g_2` is still the recursion's :math:`S^2 - n` with :math:`n = P_2`, and the
+field, which needs :math:`g_{p-1}` of the other sites of site ``i`` (sum
+:math:`M_k - x_i`, squares :math:`n_k - \\xi_{ki}^2`), is exact at p = 2
+(:math:`h_i = \\frac{1}{N}\\sum_k w_k \\xi_{ki}(M_k - \\xi_{ki}\\sigma_i)`) and at p = 3.
+The energy at p = 3 needs :math:`P_3`, which depends on the spins:
+:func:`hebbian_energy` takes it as ``cube_sums`` (for ternary memories
+:math:`P_3 = M_k` and :math:`g_3` is the recursion's :math:`S^3 - 3nS + 2S`). At p >= 4
+the field itself would need :math:`P_3` of the other sites, which is why
+:class:`~hebbian.models.HebbianModel` refuses integer memories there.
 """
 
 from __future__ import annotations
@@ -57,6 +66,7 @@ import numpy as np
 
 __all__ = [
     "coupling_energy",
+    "cube_sums",
     "edwards_anderson_overlaps",
     "hebbian_energy",
     "ordered_products",
@@ -123,8 +133,34 @@ def overlap_sums(spins: np.ndarray, memories: np.ndarray) -> np.ndarray:
     return np.asarray(spins, dtype=np.int64) @ np.asarray(memories, dtype=np.int64).T
 
 
+def cube_sums(spins: np.ndarray, memories: np.ndarray) -> np.ndarray:
+    """Exact integer sums of cubes :math:`P_{3,k} = \\sum_i \\xi_{k i}^3 \\sigma_i`.
+
+    What :func:`hebbian_energy` needs besides the overlap sums for integer memories at
+    p = 3 (equal to :func:`overlap_sums` for ternary memories).
+
+    Parameters
+    ----------
+    spins : (..., N) array of {-1, +1}
+    memories : (K, N) array of integers
+
+    Returns
+    -------
+    (..., K) ndarray of int64
+        Exact for :math:`N \\max|\\xi|^3 < 2^{63}`.
+    """
+    xi = np.asarray(memories, dtype=np.int64)
+    return np.asarray(spins, dtype=np.int64) @ (xi * xi * xi).T
+
+
 def hebbian_energy(
-    sums: np.ndarray, *, nnz: np.ndarray, weights: np.ndarray, p: int, n_neurons: int
+    sums: np.ndarray,
+    *,
+    nnz: np.ndarray,
+    weights: np.ndarray,
+    p: int,
+    n_neurons: int,
+    cube_sums: np.ndarray | None = None,
 ) -> np.ndarray:
     """Energy per spin of a Hebbian network from its overlap sums (module docstring).
 
@@ -135,21 +171,42 @@ def hebbian_energy(
     nnz : (K,) array
         :math:`n_k = \\sum_i \\xi_{ki}^2`: the non-zero counts of ternary memories, the
         sums of squared entries of integer memories
-        (:attr:`~hebbian.models.HebbianModel.square_sums`; p = 2 only).
+        (:attr:`~hebbian.models.HebbianModel.square_sums`).
     weights : (K,) array
         Memory weights :math:`w_k`.
     p : int
         Interaction order.
     n_neurons : int
         ``N``.
+    cube_sums : (..., K) array, optional
+        :math:`P_{3,k} = \\sum_i \\xi_{ki}^3\\sigma_i` of the same states
+        (:func:`cube_sums`): needed for integer memories at p = 3, where the energy is
+        :math:`g_3 = M_k^3 - 3 M_k n_k + 2 P_{3,k}` (module docstring). Without it the
+        recursion of :func:`ordered_products` is used, exact for ternary memories
+        (:math:`P_3 = M_k`), which therefore need none. Not used at p = 2.
 
     Returns
     -------
     (...) ndarray of float64
         :math:`E/N`, computed in float64 (exact integers up to :math:`2^{53}`: for
-        p = 2, :math:`M_k^2 \\le (N \\max|\\xi|)^2`).
+        p = 2, :math:`M_k^2 \\le (N \\max|\\xi|)^2`; for p = 3,
+        :math:`|M_k|^3 \\le (N \\max|\\xi|)^3`).
+
+    Raises
+    ------
+    ValueError
+        For ``cube_sums`` at p >= 4 (their energy needs higher power sums too).
     """
-    g = ordered_products(p, np.asarray(sums, dtype=np.float64), np.asarray(nnz, dtype=np.float64))
+    S = np.asarray(sums, dtype=np.float64)
+    n = np.asarray(nnz, dtype=np.float64)
+    if cube_sums is None or p == 2:
+        g = ordered_products(p, S, n)
+    elif p == 3:
+        g = S * (S * S - 3.0 * n) + 2.0 * np.asarray(cube_sums, dtype=np.float64)
+    else:
+        raise ValueError(
+            f"cube_sums give exact energies up to p = 3 (integer memories), got p = {p}"
+        )
     N = float(n_neurons)
     return -(g @ np.asarray(weights, dtype=np.float64)) / (p * N**p)
 

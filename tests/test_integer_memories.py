@@ -1,4 +1,4 @@
-"""Integer memories (entries beyond {-1, 0, +1}) at p = 2: exact on every CPU backend.
+"""Integer memories (entries beyond {-1, 0, +1}) at p = 2 and 3: exact on every backend.
 
 The memories of a supervised Hebbian network are the per-class sums of ``M`` noisy
 +-1 examples, integers in [-M, M]. The tests check, with exact equality (no tolerance),
@@ -7,6 +7,12 @@ sums and flips for the same draws; that the self-interactions removed are the su
 squared entries (energy, field, flip identity); that the overlap sums never overflow;
 how the memories are stored; and what is refused. A Monte Carlo run is compared with
 exact enumeration with the statistical test of ``tests/test_exact.py``.
+
+At p = 3 the same checks run on models of integer memories (the field's distinct pairs
+of the other sites need the sums of squares only), and the energy, the sum over ordered
+distinct triples, is checked with its sums of cubes against a brute-force sum; ternary
+p >= 3 results are checked against fingerprints recorded before integer memories
+reached p = 3.
 """
 
 import itertools
@@ -14,14 +20,16 @@ import zlib
 
 import numpy as np
 import pytest
-from _cases import z_scores
+from _cases import hebbian_case, z_scores
 
 from hebbian.models import MAX_ENTRY, HebbianModel, padded_memory_count
 from hebbian.montecarlo import blocked, numba_kernels, reference
 from hebbian.montecarlo.arrays import (
     P2_NARROW,
     P2_WIDE,
+    UNIFORM,
     WEIGHTED,
+    block_cube_sums,
     field_mode,
     initial_sums,
     prepare,
@@ -34,7 +42,7 @@ from hebbian.montecarlo.dynamics import HEAT_BATH, METROPOLIS, SYNCHRONOUS, ZERO
 from hebbian.montecarlo.engine import simulate, simulate_batch
 from hebbian.montecarlo.exact import exact_averages
 from hebbian.montecarlo.memory import estimate_run_bytes
-from hebbian.observables import hebbian_energy, overlap_sums
+from hebbian.observables import cube_sums, hebbian_energy, overlap_sums
 from hebbian.patterns import diluted_patterns, noisy_examples, random_patterns
 
 #: The blocked scheme on NumPy everywhere; on CuPy where a GPU is present.
@@ -502,10 +510,10 @@ def test_ternary_models_are_unchanged():
     assert p3.square_sums is p3.nonzero_counts and prepare(p3).max_entry == 1
 
 
-@pytest.mark.parametrize("p", [3, 4])
-def test_integer_memories_need_p_2(p):
+@pytest.mark.parametrize("p", [4, 5])
+def test_integer_memories_need_p_2_or_3(p):
     xi = supervised(2, 10, 3, 0.5, seed=22)
-    with pytest.raises(ValueError, match=r"for p = \d.*supported for p = 2") as info:
+    with pytest.raises(ValueError, match=r"for p = \d.*supported for p = 2 and 3") as info:
         HebbianModel(xi, p=p)
     assert "\n" not in str(info.value)
     HebbianModel(np.clip(xi, -1, 1), p=p)  # ternary memories are fine
@@ -598,3 +606,411 @@ def test_memory_estimate_covers_wider_storage():
     assert wide - small >= 400 * 200_000 + 200_000 * Kp
     with pytest.raises(ValueError, match="max_entry must be in"):
         estimate_run_bytes(**base, max_entry=MAX_ENTRY + 1)
+
+
+# --- p = 3 ---------------------------------------------------------------------------
+#
+# At p = 3 the field of site i needs the ordered distinct pairs of the other sites,
+# (M_k - x_i)^2 - (P2_k - xi_ki^2), so the engines are exact with the sums of squares;
+# the energy needs the ordered distinct triples, M^3 - 3 M P2 + 2 P3, with the sums of
+# cubes P3 = sum_i xi_ki^3 sigma_i of the measured spins.
+
+# entries in [-5, 5] (int8) and up to +-200 (int16), as at p = 2
+P3_CASES = {
+    "small": HebbianModel(supervised(5, 37, 5, 0.5, seed=41), p=3),
+    "large": HebbianModel(supervised(6, 41, 200, 0.9, seed=42), p=3),
+    "small-three-blocks": HebbianModel(supervised(9, 150, 5, 0.4, seed=43), p=3),
+}
+
+
+def _p3_beta(model):
+    # the p = 3 fields of random states are about sqrt(2 K) <xi^2>^(3/2) / N
+    q = mean_square(model)
+    return model.n_neurons / (np.sqrt(model.n_memories) * q**1.5)
+
+
+def test_p3_cases_are_integer_memories():
+    assert P3_CASES["small"].site_major.dtype == np.int8
+    assert 1 < P3_CASES["small"].max_abs_entry <= 5
+    assert P3_CASES["large"].site_major.dtype == np.int16
+    assert 127 < P3_CASES["large"].max_abs_entry <= 200
+    for model in P3_CASES.values():
+        assert not model.is_ternary and model.p == 3 and prepare(model).mode == UNIFORM
+        assert blocked.model_limitation(model) is None
+
+
+@pytest.mark.parametrize("case", list(P3_CASES))
+@pytest.mark.parametrize("dynamics", [HEAT_BATH, ZERO_TEMPERATURE, METROPOLIS])
+@pytest.mark.parametrize("site_order", ["shared", "fixed"])
+def test_p3_reference_numba_blocked_parity(case, dynamics, site_order):
+    model = P3_CASES[case]
+    seed = zlib.crc32(f"p3-{case}-{dynamics}-{site_order}".encode())
+    flips = _run_backends(
+        model,
+        ["reference", "numba", "blocked"],
+        dynamics=dynamics,
+        site_order=site_order,
+        n_sweeps=5,
+        n_chains=4,
+        seed=seed,
+        beta=np.inf if dynamics == ZERO_TEMPERATURE else _p3_beta(model),
+    )
+    assert flips > 0
+
+
+@pytest.mark.parametrize("case", ["small", "large"])
+@pytest.mark.parametrize("dynamics", [HEAT_BATH, ZERO_TEMPERATURE])
+def test_p3_reference_numba_parity_random_order(case, dynamics):
+    model = P3_CASES[case]
+    flips = _run_backends(
+        model,
+        ["reference", "numba"],
+        dynamics=dynamics,
+        site_order="random",
+        n_sweeps=6,
+        n_chains=3,
+        seed=zlib.crc32(f"p3-random-{case}-{dynamics}".encode()),
+        beta=np.inf if dynamics == ZERO_TEMPERATURE else _p3_beta(model),
+    )
+    assert flips > 0
+
+
+@pytest.mark.parametrize("case", list(P3_CASES))
+@pytest.mark.parametrize("zero_temperature", [False, True])
+def test_p3_synchronous_parity(case, zero_temperature):
+    model = P3_CASES[case]
+    flips = _run_backends(
+        model,
+        ["reference", "numba", "blocked"],
+        dynamics=SYNCHRONOUS,
+        site_order="fixed",
+        n_sweeps=4,
+        n_chains=3,
+        seed=45 + zero_temperature,
+        beta=np.inf if zero_temperature else _p3_beta(model),
+    )
+    assert flips > 0
+
+
+@pytest.mark.parametrize("dynamics", [HEAT_BATH, METROPOLIS])
+def test_p3_weighted_integer_model_parity(dynamics):
+    # general weights (the WEIGHTED mode, CPU only)
+    xi = supervised(4, 33, 7, 0.6, seed=46)
+    model = HebbianModel(xi, p=3, weights=np.random.default_rng(46).uniform(0.5, 1.5, 4))
+    assert prepare(model).mode == WEIGHTED and blocked.model_limitation(model) is not None
+    flips = _run_backends(
+        model,
+        ["reference", "numba"],
+        dynamics=dynamics,
+        site_order="random",
+        n_sweeps=5,
+        n_chains=3,
+        seed=47,
+        beta=_p3_beta(model),
+    )
+    assert flips > 0
+
+
+@pytest.mark.parametrize("backend", BLOCKED)
+@pytest.mark.parametrize("case", ["large", "small-three-blocks"])
+def test_p3_blocked_backends_match_numba(backend, case):
+    # the GPU engine where one is present (generic blocked steps at p = 3)
+    model = P3_CASES[case]
+    flips = _run_backends(
+        model,
+        ["numba", backend],
+        dynamics=HEAT_BATH,
+        site_order="shared",
+        n_sweeps=4,
+        n_chains=5,
+        seed=48,
+        beta=_p3_beta(model),
+    )
+    assert flips > 0
+
+
+@pytest.mark.parametrize("block_size", [1, 7, 64, 200])
+def test_p3_any_block_size_gives_the_same_chains(block_size):
+    model = P3_CASES["small-three-blocks"]
+    arrays = prepare(model)
+    barrays = blocked.prepare_hebbian(model, block_size=block_size)
+    # the per-site constant of the integer p = 3 numerators, 2 sum_k (xi^3 - xi)
+    x = model.memories.astype(np.int64)
+    np.testing.assert_array_equal(barrays.cube_excess[0], 2 * (x**3 - x).sum(axis=0))
+    rng = np.random.default_rng(block_size)
+    beta = _p3_beta(model)
+    s1 = random_spins(rng, 4, model.n_neurons)
+    s2 = s1.copy()
+    m1 = initial_sums(arrays, s1)
+    m2 = m1.copy()
+    total = 0
+    for _ in range(4):
+        d = draw_sweep(rng, n_chains=4, n_neurons=model.n_neurons, site_order="shared")
+        f1 = numba_kernels.hebbian_sweep(s1, m1, arrays, beta, HEAT_BATH, d.order, d.uniforms)
+        f2 = blocked.hebbian_sweep(s2, m2, barrays, beta, HEAT_BATH, d.order, d.uniforms)
+        assert np.array_equal(s1, s2) and np.array_equal(m1, m2) and np.array_equal(f1, f2)
+        total += int(f1.sum())
+    assert total > 0
+
+
+def test_p3_blocked_batch_of_ternary_and_integer_members():
+    # one blocked batch holds a ternary member (no cube term) and an integer member;
+    # each gets the chains (and energies) it gets alone on the CPU
+    ternary = HebbianModel(random_patterns(30, 40, seed=49), p=3)
+    integer = HebbianModel(supervised(5, 40, 5, 0.5, seed=50), p=3)
+    models = [ternary, integer]
+    temps = [0.3, 1.0 / _p3_beta(integer)]
+    kw = dict(n_sweeps=4, n_chains=3, site_order="shared")
+    batch = simulate_batch(models, temperature=temps, seed=[1, 2], backend="blocked", **kw)
+    for model, T, seed, got in zip(models, temps, [1, 2], batch):
+        alone = simulate(model, temperature=T, seed=seed, device="auto", **kw)
+        assert alone.attrs["backend"] == "numba"  # p > 2 stays on the CPU by default
+        for name in alone.data_vars:
+            np.testing.assert_array_equal(alone[name].values, got[name].values, err_msg=name)
+        assert int(alone.flips.sum()) > 0
+
+
+def brute_force_energy_p3(xi, weights, s):
+    """-(1/(3 N^2)) sum_k w_k sum over ordered distinct triples, per spin; and the sums."""
+    K, N = xi.shape
+    total, sums = 0.0, []
+    for k in range(K):
+        x = xi[k].astype(np.int64) * s
+        acc = sum(int(x[i] * x[j] * x[m]) for i, j, m in itertools.permutations(range(N), 3))
+        sums.append(acc)
+        total += weights[k] * acc
+    return -total / (3 * N**2) / N, np.array(sums)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_p3_energy_is_distinct_triple_sum(weighted):
+    rng = np.random.default_rng(51)
+    N, K = 10, 3
+    xi = supervised(K, N, 11, 0.3, seed=51)
+    weights = rng.uniform(0.5, 1.5, K) if weighted else None
+    model = HebbianModel(xi, p=3, weights=weights)
+    assert model.max_abs_entry > 1
+    x64 = xi.astype(np.int64)
+    for s in random_spins(rng, 5, N):
+        want, triples = brute_force_energy_p3(xi, model.weights, s)
+        M = overlap_sums(s, xi)
+        P3 = cube_sums(s, xi)
+        np.testing.assert_array_equal(P3, (x64**3 * s).sum(axis=1))
+        # Newton's identity, in integers: g_3 = M^3 - 3 M P2 + 2 P3
+        np.testing.assert_array_equal(M**3 - 3 * M * model.square_sums + 2 * P3, triples)
+        kw = dict(nnz=model.square_sums, weights=model.weights, p=3, n_neurons=N)
+        e = hebbian_energy(M, cube_sums=P3, **kw)
+        assert e == pytest.approx(want, rel=1e-12)
+        # the ternary recursion (P3 = M) is not the energy of integer memories
+        assert hebbian_energy(M, **kw) != pytest.approx(want, rel=1e-6)
+        # the compiled sums of cubes of the engines are the same integers
+        np.testing.assert_array_equal(block_cube_sums(model.site_major, s[None])[0, :K], P3)
+        chains = MarkovChains(model, s, backend="numba")
+        np.testing.assert_array_equal(chains.energy(), [e])
+    with pytest.raises(ValueError, match="up to p = 3"):
+        hebbian_energy(
+            M, cube_sums=P3, nnz=model.square_sums, weights=model.weights, p=4, n_neurons=N
+        )
+
+
+def test_p3_cube_sums_of_ternary_memories_are_the_overlap_sums():
+    xi = diluted_patterns(7, 50, dilution=0.3, seed=52)
+    s = random_spins(np.random.default_rng(52), 3, 50)
+    np.testing.assert_array_equal(cube_sums(s, xi), overlap_sums(s, xi))
+    model = HebbianModel(xi, p=3)
+    M = overlap_sums(s, xi)
+    kw = dict(nnz=model.square_sums, weights=model.weights, p=3, n_neurons=50)
+    np.testing.assert_array_equal(hebbian_energy(M, cube_sums=M, **kw), hebbian_energy(M, **kw))
+
+
+@pytest.mark.parametrize("case", ["small", "large"])
+def test_p3_flip_changes_energy_by_two_sigma_h(case):
+    # E = N e; flipping spin i changes E by exactly 2 s_i h_i. With N = 64 and the weight
+    # 3 (= p), e = -sum_k g_3 / N^3 and h = 3 nu / N^2 are dyadic rationals computed
+    # without rounding, so the identity holds bit for bit
+    M, r = (5, 0.5) if case == "small" else (200, 0.9)
+    N, K = 64, 7
+    xi = supervised(K, N, M, r, seed=53)
+    model = HebbianModel(xi, p=3, weights=np.full(K, 3.0))
+    arrays = prepare(model)
+    assert arrays.mode == UNIFORM and arrays.w == 3.0
+    cubes = xi.astype(np.int64) ** 3
+    rng = np.random.default_rng(54)
+
+    def energy(sums, P3):
+        return hebbian_energy(
+            sums[:K], nnz=model.square_sums, weights=model.weights, p=3, n_neurons=N, cube_sums=P3
+        )
+
+    for s in random_spins(rng, 3, N):
+        sums = initial_sums(arrays, s[None])[0].astype(np.int64)
+        P3 = cube_sums(s, xi)
+        for i in range(N):
+            s_i = int(s[i])
+            h = reference.hebbian_field(i, s_i, sums, arrays)
+            flipped = sums - 2 * s_i * arrays.xi_t[i].astype(np.int64)
+            P3_flipped = P3 - 2 * s_i * cubes[:, i]
+            assert N * (energy(flipped, P3_flipped) - energy(sums, P3)) == 2 * s_i * h
+    # with general weights, up to rounding
+    weighted = HebbianModel(xi, p=3, weights=rng.uniform(0.5, 1.5, K))
+    warrays = prepare(weighted)
+    s = random_spins(rng, 1, N)[0]
+    sums = initial_sums(warrays, s[None])[0].astype(np.int64)
+    P3 = cube_sums(s, xi)
+    for i in range(N):
+        h = reference.hebbian_field(i, int(s[i]), sums, warrays)
+        flipped = sums - 2 * int(s[i]) * warrays.xi_t[i].astype(np.int64)
+        e0, e1 = (
+            hebbian_energy(
+                x[:K],
+                nnz=weighted.square_sums,
+                weights=weighted.weights,
+                p=3,
+                n_neurons=N,
+                cube_sums=c,
+            )
+            for x, c in ((sums, P3), (flipped, P3 - 2 * int(s[i]) * cubes[:, i]))
+        )
+        assert N * (e1 - e0) == pytest.approx(2 * s[i] * h, rel=1e-10, abs=1e-9)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scale", [0.3, 0.6])
+@pytest.mark.parametrize("dynamics", ["heat_bath", "metropolis"])
+def test_p3_monte_carlo_matches_exact_enumeration(scale, dynamics):
+    # N = 12, two memories with entries in [-5, 5] at p = 3; temperatures in units of
+    # <xi^2>^(3/2), the field of a retrieval state: ordered (0.3) and crossover (0.6).
+    # Fixed seeds, 8 chains; |MC - exact| < Z_MAX = 4 Sokal standard errors of <m_k^2>
+    # and <E/N>
+    model = HebbianModel(supervised(2, 12, 5, 0.6, seed=18), p=3)
+    assert model.max_abs_entry > 1
+    temperature = scale * mean_square(model) ** 1.5
+    exact = exact_averages(model, temperature=temperature)
+    ds = simulate(
+        model,
+        temperature=temperature,
+        dynamics=dynamics,
+        n_sweeps=5000,
+        n_burn=200,
+        n_chains=8,
+        seed=int(100 * scale) + 7 * (dynamics == "metropolis"),
+    )
+    z_m2, z_e = z_scores(ds, exact)
+    assert np.all(z_m2 < Z_MAX), (z_m2, ds.m2_mean.values, exact.m2)
+    assert z_e < Z_MAX, (z_e, float(ds.energy_mean), exact.energy)
+    # the test has power: errors are small compared with the quantities
+    assert float(ds.energy_stderr) < 0.03 * abs(exact.energy)
+    assert np.all(ds.m2_stderr.values < 0.05 * exact.m2)
+    _, z_wrong = z_scores(ds, exact_averages(model, temperature=1.3 * temperature))
+    assert z_wrong > 3 * Z_MAX  # and it detects a wrong temperature
+
+
+def test_p3_exact_enumeration_ground_state():
+    # one integer memory: sigma = sign(xi) is the ground state (|e_3(x)| <= e_3(|x|)),
+    # E/N = -(S^3 - 3 S Q + 2 C) / (3 N^3), S = sum |xi|, Q = sum xi^2, C = sum |xi|^3
+    xi = np.array([[3, -1, 2, 1, -4, 1, 1, -2, 5, 1]])
+    model = HebbianModel(xi, p=3)
+    exact = exact_averages(model, temperature=0)
+    a = np.abs(xi)
+    S, Q, C, N = a.sum(), (a**2).sum(), (a**3).sum(), xi.shape[1]
+    assert exact.energy == pytest.approx(-(S**3 - 3 * S * Q + 2 * C) / (3 * N**3), rel=1e-14)
+    assert exact.m[0] == pytest.approx(S / N, rel=1e-14)
+    assert exact.m2[0] == pytest.approx((S / N) ** 2, rel=1e-14)
+
+
+def test_p3_field_and_blocked_bounds(monkeypatch):
+    from hebbian.montecarlo import backends
+
+    # UNIFORM: K N^2 X^3 < 2**62 (the ternary K N^2 for X = 1)
+    assert field_mode(p=3, uniform=True, n_memories=2**10, n_neurons=2**20) == UNIFORM
+    with pytest.raises(ValueError, match=r"K N\^\(p-1\) < 2\*\*62"):
+        field_mode(p=3, uniform=True, n_memories=2**22, n_neurons=2**20)
+    # 2**10 * (2**12)**2 * X^3 < 2**62 for X^3 < 2**28
+    kw = dict(p=3, uniform=True, n_memories=2**10, n_neurons=2**12)
+    assert field_mode(**kw, max_entry=645) == UNIFORM  # 645^3 < 2**28 <= 646^3
+    with pytest.raises(ValueError, match=r"max\|xi\|\^p \(max\|xi\| = 646\) < 2\*\*62"):
+        field_mode(**kw, max_entry=646)
+    # WEIGHTED: each term, N^2 X^3 < 2**62; ternary memories are not checked (unchanged)
+    assert (
+        field_mode(p=3, uniform=False, n_memories=1, n_neurons=2**20, max_entry=2**7) == WEIGHTED
+    )
+    with pytest.raises(ValueError, match=r"N\^\(p-1\) max\|xi\|\^p < 2\*\*62"):
+        field_mode(p=3, uniform=False, n_memories=1, n_neurons=2**20, max_entry=2**8)
+    assert field_mode(p=3, uniform=False, n_memories=1, n_neurons=2**40) == WEIGHTED
+    # a model beyond the exact range is refused when the engines prepare it
+    xi = np.ones((1, 400), dtype=np.int16)
+    xi[0, 0] = MAX_ENTRY
+    with pytest.raises(ValueError, match="exact integer fields"):
+        MarkovChains(HebbianModel(xi, p=3), np.ones(400), backend="numba")
+    # blocked: K (N + 2)^2 X^3 < 2**52; beyond, 'auto' stays on the CPU, 'gpu' says why
+    monkeypatch.setattr(backends, "require_cupy", lambda: None)
+    pick = dict(dynamics="heat_bath", site_order="shared")
+    assert choose_backend(P3_CASES["large"], device="cpu", backend="blocked", **pick) == "blocked"
+    xi = np.ones((1, 10), dtype=np.int16)
+    xi[0, 0] = MAX_ENTRY
+    model = HebbianModel(xi, p=3)
+    assert prepare(model).mode == UNIFORM  # the CPU engines run it
+    reason = blocked.model_limitation(model)
+    assert reason is not None and f"max|xi|^3 = {MAX_ENTRY}^3" in reason
+    assert choose_backend(model, device="auto", **pick) == "numba"
+    with pytest.raises(ValueError, match=r"2\*\*52 \(times max\|xi\|\^3"):
+        choose_backend(model, device="gpu", **pick)
+    with pytest.raises(ValueError, match="use the CPU engine"):
+        blocked.prepare_hebbian(model)
+
+
+#: Fingerprints (crc32 of spins, sums and flips of three T = 0 sweeps) of ternary p >= 3
+#: models, recorded with the engines before integer memories reached p = 3.
+TERNARY_FINGERPRINTS = {
+    "plain": (dict(p=3, n_neurons=40, n_memories=30, seed=31), 0xF8231076),
+    "diluted": (dict(p=3, n_neurons=50, n_memories=40, dilution=0.3, seed=32), 0xF29FCA2D),
+    "weighted": (dict(p=3, n_neurons=40, n_memories=30, weighted=True, seed=33), 0x233D0A24),
+    "p4": (dict(p=4, n_neurons=30, n_memories=50, seed=34), 0xACA5AF62),
+}
+
+
+@pytest.mark.parametrize("case", list(TERNARY_FINGERPRINTS))
+def test_ternary_p3_results_are_unchanged(case):
+    kw, want = TERNARY_FINGERPRINTS[case]
+    model = hebbian_case(**kw)
+    backends = ["reference", "numba"] + (["blocked"] if model.uniform_weight is not None else [])
+    for backend in backends:
+        rng = np.random.default_rng(35)
+        N, C = model.n_neurons, 4
+        chains = MarkovChains(model, random_spins(rng, C, N), backend=backend)
+        crc, total = 0, 0
+        for _ in range(3):
+            d = draw_sweep(rng, n_chains=C, n_neurons=N, site_order="shared", needs_uniforms=False)
+            f = chains.sweep(
+                beta=np.inf, dynamics=ZERO_TEMPERATURE, uniforms=d.uniforms, order=d.order
+            )
+            f = np.asarray(f, dtype=np.int64)
+            for a in (chains.host_spins(), chains.host_sums().astype(np.int64), f):
+                crc = zlib.crc32(np.ascontiguousarray(a).tobytes(), crc)
+            total += int(f.sum())
+        assert crc == want, (backend, hex(crc))
+        assert total > 0
+        # the energy of ternary memories takes the recursion, without sums of cubes
+        sums = chains.host_sums()
+        e = hebbian_energy(
+            sums, nnz=model.nonzero_counts, weights=model.weights, p=model.p, n_neurons=N
+        )
+        assert chains.energy().tobytes() == e.tobytes()
+    if model.p == 3 and model.uniform_weight is not None:
+        assert blocked.prepare_hebbian(model).cube_excess is None
+
+
+def test_memory_estimate_counts_the_sums_of_cubes():
+    base = dict(n_neurons=200_000, n_memories=400, n_chains=4, n_sweeps=2)
+    for X in (1, 200):
+        assert estimate_run_bytes(**base, max_entry=X, p=3) >= estimate_run_bytes(
+            **base, max_entry=X
+        )
+    # ternary memories need no sums of cubes: p does not change their estimate
+    assert estimate_run_bytes(**base, p=3) == estimate_run_bytes(**base)
+    small = dict(n_neurons=1000, n_memories=4000, n_chains=64, threads=4, max_entry=5)
+    Kp = padded_memory_count(4000)
+    extra = estimate_run_bytes(**small, p=3) - estimate_run_bytes(**small)
+    assert 0 < extra <= 5 * 8 * 64 * Kp + 32 * 64 * 4000
+    with pytest.raises(ValueError, match="p must be"):
+        estimate_run_bytes(**base, p=1)

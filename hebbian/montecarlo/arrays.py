@@ -19,6 +19,7 @@ __all__ = [
     "UNIFORM",
     "WEIGHTED",
     "HebbianArrays",
+    "block_cube_sums",
     "field_mode",
     "prepare",
     "sums_dtype",
@@ -41,7 +42,9 @@ class HebbianArrays(NamedTuple):
         ``k >= K`` are zero, so they add nothing to any field or overlap sum.
     nnz : (K_pad,) int64
         :math:`n_k = \\sum_i \\xi_{ki}^2` per memory (0 for padding):
-        ``model.square_sums``, the non-blank entries of ternary memories.
+        ``model.square_sums``, the non-blank entries of ternary memories. The fields
+        use :math:`n_k - \\xi_{ki}^2` for the other sites of site ``i``: exact for
+        ternary memories at any p and for integer memories at p = 2 and 3.
     diag : (N,) int64
         :math:`\\sum_k \\xi_{ki}^2` (the p = 2 self-interaction, in units of ``w / N``):
         ``model.site_square_sums`` (no copy).
@@ -81,21 +84,38 @@ def field_mode(
       :math:`\\sigma_i\\sum_k\\xi_{ki}^2`. Every partial sum is bounded by
       :math:`\\sum_k |\\xi_{ki}||M_k| \\le K X \\cdot X N`, so no lane overflows;
     * ``P2_WIDE`` -- the same in 64-bit integers (:math:`K N X^2 < 2^{62}`);
-    * ``UNIFORM`` -- any p, equal weights: :math:`\\sum_k \\xi_{ki} g_{p-1}(\\dots)` in
-      64-bit integers (ternary memories);
-    * ``WEIGHTED`` -- general weights: float64 terms added in the order k = 0..K-1.
+    * ``UNIFORM`` -- p >= 3, equal weights: :math:`\\sum_k \\xi_{ki}\\, g_{p-1}(M_k -
+      \\xi_{ki}\\sigma_i, n_k - \\xi_{ki}^2)` in 64-bit integers, for
+      :math:`K N^{p-1} X^p < 2^{62}`;
+    * ``WEIGHTED`` -- general weights: the integer terms
+      :math:`\\xi_{ki}\\, g_{p-1}(\\dots)`, each converted to float64, times :math:`w_k`,
+      added in the order k = 0..K-1.
 
-    Integer memories (``max_entry > 1``) exist for p = 2 only
-    (:class:`~hebbian.models.HebbianModel`); the field numerator, an integer, is
-    converted to float64 once, the same way by every CPU backend.
+    Integer memories (``max_entry > 1``) exist for p = 2 and 3
+    (:class:`~hebbian.models.HebbianModel`). At p = 3 the field needs the ordered
+    distinct pairs of the other sites, :math:`g_2 = S^2 - n` with
+    :math:`|S| \\le (N-1) X` and :math:`0 \\le n \\le (N-1) X^2`, so
+    :math:`|g_2| \\le (N X)^2`, every term of the sum over ``k`` is at most
+    :math:`X (N X)^2` and the sum :math:`K N^2 X^3` in magnitude: the ``UNIFORM`` bound
+    :math:`K N^{p-1} X^p < 2^{62}` (the ternary :math:`K N^{p-1}` for ``X = 1``) keeps
+    every partial sum and product in int64, and ``WEIGHTED`` needs
+    :math:`N^2 X^3 < 2^{62}` for each term. The field numerator, an integer, is
+    converted to float64 once, the same way by every CPU backend (rounded beyond
+    :math:`2^{53}`, identically).
 
     Raises
     ------
     ValueError
         When exact integer sums could overflow 64 bits (:math:`K N X^2 \\ge 2^{62}` at
-        p = 2, :math:`K N^{p-1} \\ge 2^{62}` above).
+        p = 2, :math:`K N^{p-1} X^p \\ge 2^{62}` above, :math:`N^{p-1} X^p \\ge 2^{62}`
+        for integer memories with general weights).
     """
     if not uniform:
+        if p > 2 and max_entry > 1 and n_neurons ** (p - 1) * max_entry**p >= 2**62:
+            raise ValueError(
+                f"exact integer fields need N^(p-1) max|xi|^p < 2**62 for each memory, got "
+                f"N = {n_neurons}, p = {p}, max|xi| = {max_entry}; use smaller sizes"
+            )
         return WEIGHTED
     if p == 2:
         bound = n_memories * n_neurons * max_entry**2
@@ -107,9 +127,10 @@ def field_mode(
                 f"N = {n_neurons}, max|xi| = {max_entry}; use smaller sizes"
             )
         return P2_WIDE
-    if n_memories * n_neurons ** (p - 1) >= 2**62:
+    if n_memories * n_neurons ** (p - 1) * max_entry**p >= 2**62:
+        entries = "" if max_entry == 1 else f" max|xi|^p (max|xi| = {max_entry})"
         raise ValueError(
-            f"exact integer fields need K N^(p-1) < 2**62, got K = {n_memories}, "
+            f"exact integer fields need K N^(p-1){entries} < 2**62, got K = {n_memories}, "
             f"N = {n_neurons}, p = {p}; use smaller sizes or non-uniform weights"
         )
     return UNIFORM
@@ -162,14 +183,22 @@ def initial_sums(arrays: HebbianArrays, spins: np.ndarray) -> np.ndarray:
     as :func:`sums_dtype`. Its only temporaries are the int8 spins and one (C, K_pad)
     accumulator per thread.
     """
-    xi_t = arrays.xi_t
+    dtype = sums_dtype(arrays.xi_t.shape[0], arrays.max_entry)
+    acc = np.int64 if dtype == np.int64 else np.int32
+    total = _site_sums(_compiled_add_sums(), arrays.xi_t, spins, acc)
+    return total.astype(dtype, copy=False)
+
+
+def _site_sums(add, xi_t: np.ndarray, spins: np.ndarray, acc: type) -> np.ndarray:
+    """Run the compiled ``add(xi_t, spins, lo, hi, out)`` over the sites, split in threads.
+
+    Checks ``spins`` (C, N); each thread adds its sites into its own (C, K_pad)
+    accumulator of type ``acc``; the accumulators are summed.
+    """
     N, K = xi_t.shape
     s = np.ascontiguousarray(spins, dtype=np.int8)
     if s.ndim != 2 or s.shape[1] != N:
         raise ValueError(f"spins must have shape (C, {N}), got {np.shape(spins)}")
-    add = _compiled_add_sums()
-    dtype = sums_dtype(N, arrays.max_entry)
-    acc = np.int64 if dtype == np.int64 else np.int32
     threads = workers() if s.shape[0] * K * N >= PARALLEL_ENTRIES else 1
 
     def part(lo: int, hi: int) -> np.ndarray:
@@ -181,7 +210,7 @@ def initial_sums(arrays: HebbianArrays, spins: np.ndarray) -> np.ndarray:
     total = parts[0]
     for other in parts[1:]:
         total += other
-    return total.astype(dtype, copy=False)
+    return total
 
 
 def _add_sums(xi_t, spins, lo, hi, out):
@@ -203,3 +232,39 @@ def _compiled_add_sums():
 
         _compiled.append(njit(cache=True, nogil=True)(_add_sums))
     return _compiled[0]
+
+
+def block_cube_sums(xi_t: np.ndarray, spins: np.ndarray) -> np.ndarray:
+    """Exact sums of cubes :math:`P_{3,k} = \\sum_i \\xi_{ki}^3\\sigma_i`, (C, K_pad) int64.
+
+    What the energy of integer memories at p = 3 needs besides the overlap sums
+    (:func:`hebbian.observables.hebbian_energy`); measured from the spins, never kept
+    by the sweep kernels. A compiled loop over the site-major rows ``xi_t`` (N, K_pad)
+    (``model.site_major``), the sites split between threads, as :func:`initial_sums`;
+    int64 is exact for :math:`N X^3 < 2^{63}`, which every model the CPU engines run
+    satisfies (:func:`field_mode`). Costs :math:`O(C N K)` per call and one (C, K_pad)
+    int64 accumulator per thread.
+    """
+    return _site_sums(_compiled_add_cubes(), xi_t, spins, np.int64)
+
+
+def _add_cubes(xi_t, spins, lo, hi, out):
+    """Add :math:`\\sum_{lo \\le i < hi} \\sigma_{ci}\\xi_{ki}^3` to ``out[c, k]``."""
+    for i in range(lo, hi):
+        for c in range(spins.shape[0]):
+            s = np.int64(spins[c, i])
+            for k in range(xi_t.shape[1]):
+                x = np.int64(xi_t[i, k])
+                out[c, k] += s * (x * x * x)
+
+
+_compiled_cubes = []
+
+
+def _compiled_add_cubes():
+    """:func:`_add_cubes` compiled by Numba (without the GIL), on first use."""
+    if not _compiled_cubes:
+        from numba import njit
+
+        _compiled_cubes.append(njit(cache=True, nogil=True)(_add_cubes))
+    return _compiled_cubes[0]

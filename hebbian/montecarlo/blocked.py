@@ -53,8 +53,8 @@ kernels', :math:`h_j` the same float64 (``w * float(nu) / N**(p-1)``), and the u
 rule is :func:`hebbian.montecarlo.dynamics.new_spins`, the element-wise form of the
 CPU rule.
 
-Integer memories (p = 2 only, entries up to :math:`X = \\max|\\xi_{kj}|`; see
-:class:`~hebbian.models.HebbianModel`) take the same p = 2 path: :math:`n_j` becomes
+Integer memories (p = 2 and 3, entries up to :math:`X = \\max|\\xi_{kj}|`; see
+:class:`~hebbian.models.HebbianModel`) take the same paths. At p = 2 :math:`n_j` becomes
 :math:`\\sum_k \\xi_{kj}^2 \\le K X^2` (``diag``, the squares summed, as for ternary
 entries), :math:`|M_k| \\le X N`, every partial sum of :math:`\\xi_B M` is bounded by
 :math:`K X^2 N`, the in-block couplings :math:`|G_{ut}| \\le K X^2` and the updates
@@ -63,6 +63,24 @@ entries), :math:`|M_k| \\le X N`, every partial sum of :math:`\\xi_B M` is bound
 stay the CPU kernels' integers. Nothing in the scheme, nor in the fused CUDA pass of
 :mod:`hebbian.gpu.cuda_source` (float64 numerators, couplings and self-interactions,
 spin changes of +-2), assumes entries in {-1, 0, +1}.
+
+At p = 3, :math:`a = \\xi_{kj}\\sigma_j` ranges over :math:`[-X, X]` and the other sites
+hold the squares :math:`n_k - \\xi_{kj}^2` with :math:`n_k = \\sum_i \\xi_{ki}^2`, so
+:math:`\\xi_{kj}\\, g_2(M_k - a, n_k - \\xi_{kj}^2) = \\xi_{kj}(M_k^2 - n_k) -
+2\\sigma_j \\xi_{kj}^2 M_k + 2\\xi_{kj}^3`. With the coefficients above taken at
+:math:`n_k - 1` (:math:`A_k = M_k^2 - n_k + 2`, :math:`B_k = -2 M_k`),
+
+.. math:: \\nu_j = \\sum_k \\xi_{kj} A_k + \\sigma_j \\sum_k \\xi_{kj}^2 B_k + c_j, \\qquad
+          c_j = 2\\sum_k (\\xi_{kj}^3 - \\xi_{kj}),
+
+a constant per site (``cube_excess``; zero for ternary entries, where it is left
+out). The in-block updates change :math:`A` and :math:`B` only, as before. Here
+:math:`|A_k| \\le (N + 2)^2 X^2`, :math:`|\\xi_{kj}^2 B_k| \\le 2 N X^3` and
+:math:`|c_j| \\le 2 K X^3`, so every partial sum stays below
+:math:`2 K (N + 2)^2 X^3`: :func:`model_limitation` asks for
+:math:`K (N + p - 1)^{p-1} X^p < 2^{52}`, the ternary bound times :math:`X^p` at
+p = 2 and 3 alike. No fused pass exists for p > 2 (the GPU runs
+:func:`generic_block_step`, as for ternary memories).
 
 Batches
 -------
@@ -127,7 +145,8 @@ class BlockedArrays(NamedTuple):
         :math:`n_j = \\sum_k \\xi_{kj}^2` (the p = 2 self-interaction; a sum of squares
         for integer memories).
     nnz_minus_one : (D, K, 1) float64
-        :math:`n_k - 1`, for the coefficients of p > 2 (ternary memories only).
+        :math:`n_k - 1` with :math:`n_k = \\sum_i \\xi_{ki}^2` (the non-blank count of
+        ternary memories), for the coefficients of p > 2.
     w : (D,) float64
         The common weight of each member.
     n_memories : int
@@ -136,6 +155,10 @@ class BlockedArrays(NamedTuple):
     norm : float
         ``float(N) ** (p - 1)``.
     block_size : int
+    cube_excess : (D, N) float64 or None
+        :math:`c_j = 2\\sum_k (\\xi_{kj}^3 - \\xi_{kj})`, added to the p = 3 numerators
+        of integer memories (module docstring); None when no member needs it (p = 2, or
+        ternary memories only).
     """
 
     xp: object
@@ -147,14 +170,15 @@ class BlockedArrays(NamedTuple):
     p: int
     norm: float
     block_size: int
+    cube_excess: object = None
 
 
 def model_limitation(model) -> str | None:
     """Why the blocked engines cannot run ``model`` exactly, or None if they can.
 
-    The float64 products are exact for :math:`K (N + p - 1)^{p-1} X^2 < 2^{52}`, with
-    :math:`X = \\max|\\xi_{ki}|` (1 for ternary memories; integer memories have p = 2),
-    from the bounds of the module docstring.
+    The float64 products are exact for :math:`K (N + p - 1)^{p-1} X^p < 2^{52}`, with
+    :math:`X = \\max|\\xi_{ki}|` (1 for ternary memories; integer memories have p = 2
+    or 3), from the bounds of the module docstring.
     """
     if not isinstance(model, HebbianModel):
         return f"the blocked (GPU) engine runs Hebbian models only, got a {type(model).__name__}"
@@ -162,8 +186,8 @@ def model_limitation(model) -> str | None:
         return "the blocked (GPU) engine needs equal memory weights, got general weights"
     N, K, p = model.n_neurons, model.n_memories, model.p
     X = max(model.max_abs_entry, 1)
-    if K * (N + p - 1) ** (p - 1) * X**2 >= 2**52:
-        entries = "" if X == 1 else f" (times max|xi|^2 = {X}^2 for integer memories)"
+    if K * (N + p - 1) ** (p - 1) * X**p >= 2**52:
+        entries = "" if X == 1 else f" (times max|xi|^{p} = {X}^{p} for integer memories)"
         return (
             f"the blocked (GPU) engine's float64 products are exact for K (N+p-1)^(p-1) < "
             f"2**52{entries}, got K = {K}, N = {N}, p = {p}"
@@ -184,7 +208,7 @@ def prepare_hebbian(models, *, xp=np, block_size: int = DEFAULT_BLOCK_SIZE) -> B
     Raises
     ------
     ValueError
-        For general weights, sizes with :math:`K (N + p - 1)^{p-1} X^2 \\ge 2^{52}`
+        For general weights, sizes with :math:`K (N + p - 1)^{p-1} X^p \\ge 2^{52}`
         (:func:`model_limitation`: the float64 products would no longer be exact), or
         members of different ``N`` or ``p``.
     """
@@ -206,17 +230,26 @@ def prepare_hebbian(models, *, xp=np, block_size: int = DEFAULT_BLOCK_SIZE) -> B
     nnz = np.zeros((len(models), K))
     for i, m in enumerate(models):
         xi[i, :, : m.n_memories] = m.site_major[:, : m.n_memories]
-        nnz[i, : m.n_memories] = m.nonzero_counts
+        nnz[i, : m.n_memories] = m.square_sums  # the counts for ternary memories
+    squares = xi * xi
+    diag = squares.sum(axis=2)
+    cube_excess = None
+    if p > 2 and not all(m.is_ternary for m in models):
+        squares -= 1.0  # in place: no temporary beyond the squares
+        squares *= xi
+        cube_excess = xp.asarray(2.0 * squares.sum(axis=2))
+    del squares
     return BlockedArrays(
         xp=xp,
         xi=xp.asarray(xi),
-        diag=xp.asarray((xi * xi).sum(axis=2)),
+        diag=xp.asarray(diag),
         nnz_minus_one=xp.asarray((nnz - 1.0)[:, :, None]),
         w=xp.asarray([m.uniform_weight for m in models], dtype=np.float64),
         n_memories=K,
         p=p,
         norm=float(N) ** (p - 1),
         block_size=int(block_size),
+        cube_excess=cube_excess,
     )
 
 
@@ -257,17 +290,22 @@ def coefficients(arrays: BlockedArrays, M, n_minus_one):
     return 0.5 * (g_minus + g_plus), 0.5 * (g_minus - g_plus)
 
 
-def block_numerators(arrays: BlockedArrays, rows, diag, s_old, M, A_B=None):
+def block_numerators(arrays: BlockedArrays, rows, diag, s_old, M, A_B=None, cubes=None):
     """Field numerators :math:`\\nu_j` (D, b, C) of a block's sites at its start.
 
     ``rows`` (D, b, K) are the sites' memory rows, ``diag`` (D, b) their
     :math:`n_j`, ``s_old`` (D, b, C) their spins, ``M`` (D, K, C) the overlap sums;
-    ``A_B``, the coefficients of ``M`` for p > 2, when already computed.
+    ``A_B``, the coefficients of ``M`` for p > 2, when already computed; ``cubes``
+    (D, b), the sites' :math:`c_j` (``arrays.cube_excess``) for integer memories at
+    p = 3, else None.
     """
     if arrays.p == 2:
         return rows @ M - diag[:, :, None] * s_old
     A, B = coefficients(arrays, M, arrays.nnz_minus_one) if A_B is None else A_B
-    return rows @ A + s_old * ((rows * rows) @ B)
+    num = rows @ A + s_old * ((rows * rows) @ B)
+    if cubes is not None:
+        num += cubes[:, :, None]
+    return num
 
 
 class _State:
@@ -317,7 +355,8 @@ def generic_block_step(arrays, state, sites, rows, t0, beta, dynamics):
     b = rows.shape[1]
     members = state.members
     s_old = state.spins_t[members, sites].astype(xp.float64)  # (D, b, C)
-    num = block_numerators(arrays, rows, arrays.diag[members, sites], s_old, state.M)
+    cubes = None if arrays.cube_excess is None else arrays.cube_excess[members, sites]
+    num = block_numerators(arrays, rows, arrays.diag[members, sites], s_old, state.M, cubes=cubes)
     w = arrays.w[:, None]
     d = xp.zeros_like(s_old)
     if arrays.p == 2:
@@ -464,8 +503,9 @@ def hebbian_synchronous(spins, sums, arrays: BlockedArrays, beta, uniforms):
     for a in range(0, N, SYNCHRONOUS_CHUNK):
         part = slice(a, a + SYNCHRONOUS_CHUNK)
         s_old = state.spins_t[:, part].astype(xp.float64)
+        cubes = None if arrays.cube_excess is None else arrays.cube_excess[:, part]
         num = block_numerators(
-            arrays, arrays.xi[:, part], arrays.diag[:, part], s_old, state.M, A_B
+            arrays, arrays.xi[:, part], arrays.diag[:, part], s_old, state.M, A_B, cubes
         )
         U = None if state.uniforms_t is None else state.uniforms_t[:, part]
         d[:, part] = new_spins(xp, s_old, w * num / arrays.norm, beta_col, U, rule) - s_old

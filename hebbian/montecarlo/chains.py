@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from hebbian.models import CouplingModel, HebbianModel
-from hebbian.montecarlo.arrays import initial_sums, prepare
+from hebbian.montecarlo.arrays import block_cube_sums, initial_sums, prepare
 from hebbian.montecarlo.backends import blocked_backend_names, get_backend
 from hebbian.montecarlo.blocked import shared_order
 from hebbian.montecarlo.dynamics import SYNCHRONOUS
@@ -148,8 +148,13 @@ class MarkovChains:
         return _overlaps(self.model, self.spins, self.host_sums())
 
     def energy(self) -> np.ndarray:
-        """Energy per spin of every chain, (C,) float64 (:mod:`hebbian.observables`)."""
-        return _energy(self.model, self.spins, self.host_sums())
+        """Energy per spin of every chain, (C,) float64 (:mod:`hebbian.observables`).
+
+        For integer memories at p = 3 it also needs the sums of cubes
+        :math:`\\sum_i \\xi_{ki}^3\\sigma_i`, computed from the spins (on the host).
+        """
+        spins = self.host_spins() if _needs_cube_sums(self.model) else self.spins
+        return _energy(self.model, spins, self.host_sums())
 
 
 def _overlaps(model, spins, sums) -> np.ndarray:
@@ -162,15 +167,30 @@ def _overlaps(model, spins, sums) -> np.ndarray:
     return overlap_sums(spins, model.memories) / N
 
 
+def _needs_cube_sums(model) -> bool:
+    """Whether the energy of ``model`` needs the sums of cubes (integer memories, p = 3)."""
+    return isinstance(model, HebbianModel) and model.p == 3 and not model.is_ternary
+
+
 def _energy(model, spins, sums) -> np.ndarray:
-    """Energies per spin from host ``sums`` (Hebbian models) or host ``spins``."""
+    """Energies per spin from host ``sums`` (Hebbian models) or host ``spins``.
+
+    Integer memories at p = 3 also need the exact sums of cubes
+    :math:`P_{3,k} = \\sum_i \\xi_{ki}^3\\sigma_i` of the host ``spins``
+    (:func:`~hebbian.montecarlo.arrays.block_cube_sums`, :math:`O(C N K)` per
+    measurement; the sweeps never track them).
+    """
     if sums is not None:
+        cubes = None
+        if _needs_cube_sums(model):
+            cubes = block_cube_sums(model.site_major, spins)[:, : model.n_memories]
         return hebbian_energy(
             sums,
             nnz=model.square_sums,
             weights=model.weights,
             p=model.p,
             n_neurons=model.n_neurons,
+            cube_sums=cubes,
         )
     return coupling_energy(spins, model.couplings)
 

@@ -49,6 +49,7 @@ def estimate_run_bytes(
     backend: str = "numba",
     threads: int | None = None,
     max_entry: int = 1,
+    p: int = 2,
 ) -> int:
     """Estimate the peak memory, in bytes, of a retrieval run on the host.
 
@@ -77,8 +78,9 @@ def estimate_run_bytes(
       (float64 uniforms, int32 order), ``16 N + 8 u C N`` for a shared order and
       ``4 N + 16 u C N`` for the fixed order and the synchronous schedule, whose kernel
       also holds an int64 row of ``N`` per thread; the float32 copy of the spins ``4 C N``
-      of the q measurement (``C >= 2``); the recorded overlaps,
-      ``8 C K`` per measurement;
+      of the q measurement (``C >= 2``); for integer memories at p = 3 the energy's
+      sums of cubes, ``8 C Kp`` in each thread and once more for their sum, and four
+      float64 ``C K`` temporaries; the recorded overlaps, ``8 C K`` per measurement;
     * Dataset: the recorded overlaps three times (list, trace, ``m**2`` or ``|m|``) and
       the FFTs of their autocorrelations (4 float64 arrays of the series zero-padded
       to ``2**ceil(log2(2 n - 1))`` measurements), the ``neuron`` coordinate ``8 N``
@@ -131,9 +133,13 @@ def estimate_run_bytes(
         Threads of the set-up (default: the CPUs this process may use).
     max_entry : int, optional
         :math:`\\max|\\xi|` of the memories (1: ternary patterns, the CLI's; larger for
-        the integer memories of :class:`~hebbian.models.HebbianModel`, p = 2), which
-        sets the storage (int8 up to 127, else int16) and the overlap sums' type.
+        the integer memories of :class:`~hebbian.models.HebbianModel`, p = 2 or 3),
+        which sets the storage (int8 up to 127, else int16) and the overlap sums' type.
         Patterns held by the caller in a wider type than the model's cost more.
+    p : int, optional
+        Interaction order (``p >= 2``): with integer memories at p = 3 every energy
+        measurement also computes the sums of cubes
+        (:func:`~hebbian.montecarlo.arrays.block_cube_sums`).
 
     Returns
     -------
@@ -151,6 +157,7 @@ def estimate_run_bytes(
     d = check_real("dilution", dilution, minimum=0.0, maximum=1.0)
     n_threads = workers() if threads is None else check_int("threads", threads, minimum=1)
     X = check_int("max_entry", max_entry, minimum=1, maximum=MAX_ENTRY)
+    p = check_int("p", p, minimum=2)
     Kp = padded_memory_count(K)
     u = 1 if T > 0 else 0  # the engine draws update uniforms exactly when T > 0
     width = 1 if X <= np.iinfo(np.int8).max else 2  # bytes of a stored entry
@@ -176,6 +183,8 @@ def estimate_run_bytes(
     else:
         draws = (16 + 8 * u) * C * N
     measure = (4 + 8 * u) * C * N + (4 * C * N if C >= 2 else 0)
+    if X > 1 and p == 3:  # the sums of cubes of the energy (chains.py)
+        measure += (n_threads + 1) * 8 * C * Kp + 32 * C * K
     trace = 8 * n_meas * C * K
     sweeps = kept + C * N + sums + max(draws, measure) + trace
     fft = 8 * (1 << max(2 * n_meas - 1, 1).bit_length()) * C * K if n_meas >= 2 else 0

@@ -9,9 +9,14 @@ lanes (:func:`~hebbian.montecarlo._intrinsics.madd32`), chosen only where no par
 sum can leave the int32 range (:math:`K N \\max|\\xi|^2 < 2^{31}`). In every mode the
 field is ``w * numerator / N**(p-1)`` (or the float sum ``/ N**(p-1)`` for general
 weights), exactly as in the reference. The memories are int8, or int16 for integer
-memories (p = 2, :class:`~hebbian.models.HebbianModel`); at p = 2 the self-interaction
-subtracted is :math:`\\sigma_i\\sum_k \\xi_{ki}^2` (``arrays.diag``), exact for integer
-entries too.
+memories (p = 2 and 3, :class:`~hebbian.models.HebbianModel`); at p = 2 the
+self-interaction subtracted is :math:`\\sigma_i\\sum_k \\xi_{ki}^2` (``arrays.diag``),
+exact for integer entries too. For p >= 3 the other sites of site ``i`` hold
+:math:`n_k - \\xi_{ki}^2` of the squares summed in ``arrays.nnz``: for ternary memories
+:math:`\\xi_{ki}^2 = 1` where the term counts (the counts less one, as before), for
+integer memories at p = 3 the exact :math:`g_2 = (M_k - x_i)^2 - (P_{2,k} - \\xi_{ki}^2)`
+(:class:`~hebbian.models.HebbianModel`), in int64 within the bound of
+:func:`~hebbian.montecarlo.arrays.field_mode`.
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ def _hebbian_field(c, i, s_i, sums, xi_t, nnz, diag, weights, w, p, norm, mode):
             x = np.int64(xi_t[i, k])
             if x != 0:
                 S = np.int64(sums[c, k]) - x * s_i
-                num += x * _ordered_products(p - 1, S, nnz[k] - 1)
+                num += x * _ordered_products(p - 1, S, nnz[k] - x * x)
         return w * float(num) / norm
     acc = 0.0
     for k in range(K):

@@ -10,9 +10,13 @@ follow the definitions of :mod:`hebbian.observables` literally:
   sum over ``k`` is done in exact integer arithmetic and multiplied by the weight
   afterwards, otherwise the float terms are added in the order k = 0, 1, ..., K-1
   (``numpy.add.accumulate`` is sequential), as every backend does. With integer
-  memories (p = 2 only, :class:`~hebbian.models.HebbianModel`) the same formula holds:
-  :math:`g_1(S, \\cdot) = S`, so the numerator is
-  :math:`\\sum_k \\xi_{ki} M_k - \\sigma_i \\sum_k \\xi_{ki}^2`, every coincidence removed;
+  memories (p = 2 and 3, :class:`~hebbian.models.HebbianModel`) the same formula holds
+  with :math:`n_k = \\sum_i \\xi_{ki}^2`: at p = 2, :math:`g_1(S, \\cdot) = S`, so the
+  numerator is :math:`\\sum_k \\xi_{ki} M_k - \\sigma_i \\sum_k \\xi_{ki}^2`; at p = 3,
+  :math:`g_2(S, n) = S^2 - n` is the sum over ordered distinct pairs of the other
+  sites for any integer entries, since :math:`n_k - \\xi_{ki}^2` is the sum of their
+  squares; every coincidence removed, in int64 within the bounds of
+  :func:`~hebbian.montecarlo.arrays.field_mode`;
 * the field of a coupling network, :math:`h_i = \\sum_j J_{ij}\\sigma_j`, is added in
   the order j = 0, ..., N-1;
 * the update of the visited site is :func:`hebbian.montecarlo.dynamics.new_spin`
