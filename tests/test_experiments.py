@@ -153,6 +153,14 @@ TINY = {
         ("temperature", [0.1, 0.5]),
         ("n_sweeps", 8),
     ],
+    "agliari2023_dense_supervised_phase_diagram": [
+        ("n_neurons", 40),
+        ("n_examples", 5),
+        ("alpha", [0.02, 0.1]),
+        ("rho", [0.0, 0.2]),
+        ("n_chains", 2),
+        ("n_sweeps", 3),
+    ],
     "alemanno2023_supervised_phase_diagram": [
         ("n_neurons", 300),
         ("n_examples", 5),
@@ -298,6 +306,14 @@ SMALL = {
         ("dilution", [0.3, 0.8]),
         ("temperature", [0.1, 0.5]),
         ("n_sweeps", 6),
+    ],
+    "agliari2023_dense_supervised_phase_diagram": [
+        ("n_neurons", 40),
+        ("n_examples", 3),
+        ("alpha", [0.02, 0.1]),
+        ("rho", [0.0, 0.2]),
+        ("n_chains", 2),
+        ("n_sweeps", 3),
     ],
     "alemanno2023_supervised_phase_diagram": [
         ("n_neurons", 200),
@@ -568,3 +584,25 @@ def test_dense_capacity_uses_p_body_patterns_and_noisy_cues():
     np.testing.assert_allclose(model.weights, 0.5)
     flipped = (run["initial"] != model.memories[:4]).mean(axis=1)
     np.testing.assert_allclose(flipped, 0.2)
+
+
+def test_supervised_dense_p3_runs_integer_memories_and_follows_rs_deep_inside():
+    ds = run_experiment(
+        "agliari2023_dense_supervised_phase_diagram",
+        quick=True,
+        overrides=[
+            ("n_neurons", 150),
+            ("alpha", [0.02, 0.3]),
+            ("rho", [0.0, 0.1]),
+            ("n_samples", 1),
+            ("line_orders", [3]),
+        ],
+    )
+    # p = 3, K = alpha N^2 = 450 archetypes, memories are example sums in [-51, 51]; deep
+    # inside the RS line (alpha_c(0.1) = 0.100) the 4 cues end on the RS overlap within
+    # a few N^(-1/2) = 0.08 / sqrt(4); far above it (alpha = 0.3) none is retrieved
+    assert float(ds.alpha_c.sel(rho=0.0)) == pytest.approx(0.1261, abs=1e-4)
+    inside = ds.sel(alpha=0.02)
+    np.testing.assert_allclose(inside.m.values, inside.m_theory.values, atol=0.06)
+    assert np.all(inside.retrieved.values == 1.0)
+    assert np.all(ds.retrieved.sel(alpha=0.3).values == 0.0)
