@@ -11,6 +11,7 @@ from hebbian.theory.dense import (
     dense_critical_capacity,
     dense_free_energy,
     dense_retrieval_temperature,
+    dense_retrieval_window,
     dense_zero_temperature_retrieval,
     krotov_hopfield_capacity,
     solve_dense,
@@ -115,7 +116,9 @@ def test_retrieval_temperature():
     fast = dense_retrieval_temperature(3, 0.05, n_bisect=25)
     slow = dense_retrieval_temperature(3, 0.05, n_bisect=25, max_iter=3000)
     assert float(fast) == float(slow)
-    assert np.isnan(dense_retrieval_temperature(3, 0.13))
+    # T_M continues beyond alpha_c (the re-entrant window) and ends near alpha = 0.155
+    assert float(dense_retrieval_temperature(3, 0.13)) == pytest.approx(0.2125, abs=1e-4)
+    assert np.isnan(dense_retrieval_temperature(3, 0.17))
 
 
 def test_local_field_noise_variance_is_alpha_over_p_minus_1_factorial():
@@ -159,3 +162,15 @@ def test_krotov_hopfield_estimate_and_bad_input():
     ):
         with pytest.raises(ValueError):
             bad()
+
+
+def test_retrieval_window_is_re_entrant_above_alpha_c():
+    # p = 3: above alpha_c(3) = 0.1261 the retrieval state exists only at finite T
+    # (1 - q ~ T lowers the crosstalk variance alpha q^2 / 2), up to about alpha = 0.155
+    low, high = dense_retrieval_window(3, np.array([0.1, 0.14, 0.17]))
+    assert low[0] == 0.0 and high[0] == pytest.approx(float(dense_retrieval_temperature(3, 0.1)))
+    assert 0.03 < low[1] < 0.08 and 0.18 < high[1] < 0.22
+    inside = solve_dense(3, 0.14, [0.5 * (low[1] + high[1]), low[1] - 1e-4, high[1] + 1e-4])
+    assert list(inside.status) == ["converged", "absent", "absent"]
+    assert np.isnan(low[2]) and np.isnan(high[2])
+    assert not bool(solve_dense(3, 0.14, 0.0).converged)  # and none at T = 0

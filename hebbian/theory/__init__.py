@@ -31,8 +31,9 @@ multitasking
     ``(d, T)`` phase diagram and the learning version.
 dense
     The p-spin Hopfield model (``K = alpha N^(p-1)``, distinct indices): RS branches
-    at any ``T``, the ``T = 0`` closed form, ``alpha_c(p)``, the retrieval line
-    ``T_M(alpha)``, the Krotov-Hopfield exact-recall estimate; ``p = 2`` hands over to
+    at any ``T``, the ``T = 0`` closed form, ``alpha_c(p)``, the retrieval window
+    ``T_low(alpha) < T < T_M(alpha)`` (re-entrant above ``alpha_c``), the Krotov-Hopfield
+    exact-recall estimate; ``p = 2`` hands over to
     ``hopfield``.
 dense_learning
     Dense networks trained on examples of archetypes: supervised and unsupervised at
@@ -57,6 +58,7 @@ from hebbian.theory.dense import (
     dense_critical_capacity,
     dense_free_energy,
     dense_retrieval_temperature,
+    dense_retrieval_window,
     dense_zero_temperature_retrieval,
     krotov_hopfield_capacity,
     solve_dense,
@@ -153,6 +155,7 @@ __all__ = [
     "dense_free_energy",
     "dense_learning_capacity",
     "dense_retrieval_temperature",
+    "dense_retrieval_window",
     "dense_zero_temperature_retrieval",
     "example_quality",
     "examples_needed",

@@ -84,6 +84,7 @@ __all__ = [
     "dense_critical_capacity",
     "dense_free_energy",
     "dense_retrieval_temperature",
+    "dense_retrieval_window",
     "dense_zero_temperature_retrieval",
     "krotov_hopfield_capacity",
     "solve_dense",
@@ -537,19 +538,89 @@ def _solution(p, a, t, shape, branch, m, q, f, status) -> DenseSolution:
     )
 
 
+def _edge(p, alpha, t_in, t_out, n_bisect, max_iter):
+    """Bisect between ``t_in`` (retrieval exists) and ``t_out`` (it does not); return ``t_in``."""
+    for _ in range(n_bisect):
+        mid = 0.5 * (t_in + t_out)
+        exists = np.asarray(solve_dense(p, alpha, mid, max_iter=max_iter).converged)
+        t_in = np.where(exists, mid, t_in)
+        t_out = np.where(exists, t_out, mid)
+    return t_in
+
+
+def dense_retrieval_window(
+    p: int,
+    alpha: np.ndarray | float,
+    *,
+    n_scan: int = 100,
+    n_bisect: int = 40,
+    max_iter: int = 300,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Find the temperatures ``T_low < T < T_M`` where the RS retrieval state exists, ``p >= 3``.
+
+    Up to ``alpha_c(p)`` the window starts at ``T_low = 0``. Above it the retrieval state
+    is *re-entrant*: it no longer exists at ``T = 0`` but does in a window of finite
+    ``T``, because ``1 - q`` grows with ``T`` and the crosstalk variance
+    ``alpha q^(p-1)/(p-1)!`` shrinks (at ``p = 3``, ``alpha = 0.14``:
+    ``0.0520 < T < 0.2016``; none beyond about 0.155; ``docs/theory/dense.md``). The
+    existence of the retrieval solution of :func:`solve_dense` is scanned on ``n_scan``
+    temperatures in ``(0, 1)``
+    (``T_M < 1`` for every ``p >= 3``), then both ends of the window are bisected. An
+    iteration still running after ``max_iter`` steps counts as no solution: just outside
+    a spinodal it crawls for ``~|T - T_M|^(-1/2)`` steps, inside Newton converges in a
+    few, and on 40 steps the ends do not change (to 1e-8) when the cap goes from 100 to
+    5000. A window narrower than the scan step (``1/n_scan``) is missed: near the
+    largest load with a window, both ends come out ``nan``.
+
+    Parameters
+    ----------
+    p : int
+        ``3 <= p <= 20``.
+    alpha : array_like
+        Loads, finite and ``>= 0``.
+    n_scan, n_bisect, max_iter : int, optional
+        Scan points, bisection steps per end, and the iteration cap of each test.
+
+    Returns
+    -------
+    T_low, T_M : ndarray
+        The ends (``nan`` where the retrieval state exists at no temperature).
+    """
+    p = check_count("p", p, minimum=3)
+    if p > MAX_ORDER:
+        raise ValueError(f"p must be an integer in [3, {MAX_ORDER}], got {p!r}")
+    a = as_real_array("alpha", alpha, minimum=0.0)
+    flat = a.ravel()
+    grid = (np.arange(n_scan) + 0.5) / n_scan
+    exists = np.asarray(
+        solve_dense(p, flat[:, None], grid[None, :], max_iter=max_iter).converged, dtype=bool
+    ).reshape(flat.size, n_scan)
+    at_zero = flat <= dense_critical_capacity(p).alpha_c
+    found = exists.any(axis=1) | at_zero
+    last = np.where(exists.any(axis=1), n_scan - 1 - np.argmax(exists[:, ::-1], axis=1), -1)
+    first = np.where(exists.any(axis=1), np.argmax(exists, axis=1), n_scan)
+    step = 1.0 / n_scan
+    high_in = np.where(last >= 0, grid[np.maximum(last, 0)], 0.0)
+    high_out = np.where(last >= 0, np.minimum(high_in + step, 1.0), step / 2)
+    low_in = np.where(first < n_scan, grid[np.minimum(first, n_scan - 1)], 0.0)
+    low_out = np.maximum(low_in - step, 0.0)
+    T_high = _edge(p, flat, high_in, high_out, n_bisect, max_iter)
+    T_low = np.where(
+        at_zero, 0.0, _edge(p, flat, low_in, np.where(at_zero, 0.0, low_out), n_bisect, max_iter)
+    )
+    T_high = np.where(found, T_high, np.nan).reshape(a.shape)
+    T_low = np.where(found, T_low, np.nan).reshape(a.shape)
+    return scalar_or_array(T_low), scalar_or_array(T_high)
+
+
 def dense_retrieval_temperature(
     p: int, alpha: np.ndarray | float, *, n_bisect: int = 40, max_iter: int = 300
 ) -> np.ndarray:
     """``T_M(alpha)``: the highest temperature at which the retrieval state exists.
 
-    Bisection in ``T`` on ``[0, 1]`` (``T_M <= max_m m^(p-1)/((p-1)! atanh m) < 1``) of
-    the existence of the retrieval solution of :func:`solve_dense`, for all loads at
-    once; ``nan`` above ``alpha_c(p)``. The spinodal is where the retrieval solution
-    merges with the unstable one. Just above it the iteration crawls past the vanished
-    solution for a number of steps that grows like ``(T - T_M)^(-1/2)``, so an
-    iteration still running after ``max_iter`` steps counts as no solution; below it
-    the Newton steps converge in a few. On 40 steps the result does not change
-    (to 1e-8) when the cap goes from 100 to 5000 steps at ``p = 3``. ``p = 2`` is
+    The upper end of :func:`dense_retrieval_window` (``nan`` where the state exists at no
+    temperature); it extends beyond ``alpha_c(p)``, where the window no longer reaches
+    ``T = 0``. ``p = 2`` is
     :func:`hebbian.theory.hopfield_lines.retrieval_spinodal_temperature` (AGS 1987).
 
     Parameters
@@ -559,7 +630,7 @@ def dense_retrieval_temperature(
     alpha : array_like
         Loads, finite and ``>= 0``.
     n_bisect : int, optional
-        Bisection steps (the bracket shrinks by ``2^-n_bisect``).
+        Bisection steps.
     max_iter : int, optional
         Iteration cap of each existence test.
 
@@ -573,16 +644,4 @@ def dense_retrieval_temperature(
         from hebbian.theory.hopfield_lines import retrieval_spinodal_temperature
 
         return retrieval_spinodal_temperature(a)
-    flat = a.ravel()
-    alpha_c = dense_critical_capacity(p).alpha_c
-    lo, hi = np.zeros(flat.size), np.ones(flat.size)
-    inside = flat <= alpha_c
-    for _ in range(n_bisect):
-        mid = 0.5 * (lo + hi)
-        sol = solve_dense(p, flat[inside], mid[inside], max_iter=max_iter)
-        exists = np.zeros(flat.size, dtype=bool)
-        exists[inside] = np.asarray(sol.converged)
-        lo = np.where(exists, mid, lo)
-        hi = np.where(exists, hi, mid)
-    out = np.where(inside, lo, np.nan).reshape(a.shape)
-    return scalar_or_array(out)
+    return dense_retrieval_window(p, a, n_bisect=n_bisect, max_iter=max_iter)[1]
