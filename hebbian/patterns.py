@@ -34,7 +34,7 @@ import numpy as np
 from hebbian._parallel import in_threads, split, workers
 from hebbian._validation import as_generator, check_int, check_real, is_ternary
 
-__all__ = ["cue", "diluted_patterns", "noisy_examples", "random_patterns"]
+__all__ = ["cue", "cue_each", "diluted_patterns", "noisy_examples", "random_patterns"]
 
 #: Doubles per slice of the draws (1 MiB, kept in cache while it becomes int8).
 DRAW_SLICE = 1 << 17
@@ -254,6 +254,29 @@ def cue(
         s[flip] = -s[flip]
         out[c] = s
     return out
+
+
+def cue_each(
+    memories: np.ndarray,
+    *,
+    noise: float,
+    seed: int | np.random.Generator | None = None,
+) -> np.ndarray:
+    """Return one cue of each memory (:func:`cue`), drawn in order from one generator.
+
+    Parameters
+    ----------
+    memories : (C, N) array of {-1, 0, +1}
+    noise : float
+        Fraction of flipped sites, in ``[0, 1]``.
+    seed : int, Generator or None
+
+    Returns
+    -------
+    (C, N) ndarray of int8 in {-1, +1}
+    """
+    rng = as_generator(seed)
+    return np.concatenate([cue(memory, noise=noise, seed=rng) for memory in memories])
 
 
 def _as_pattern_array(name: str, value: np.ndarray) -> np.ndarray:

@@ -69,3 +69,14 @@ def test_bad_input_names_value_and_range(call, message):
     with pytest.raises(ValueError, match=None) as info:
         call()
     assert message in str(info.value)
+
+
+def test_cue_each_draws_one_cue_per_memory_in_order():
+    from hebbian.patterns import cue_each
+
+    xi = random_patterns(3, 50, seed=1)
+    rng = np.random.default_rng(5)
+    want = np.concatenate([cue(x, noise=0.2, seed=rng) for x in xi])
+    got = cue_each(xi, noise=0.2, seed=np.random.default_rng(5))
+    np.testing.assert_array_equal(got, want)
+    assert got.shape == (3, 50) and np.all((got != xi).sum(axis=1) == 10)

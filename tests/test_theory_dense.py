@@ -156,6 +156,7 @@ def test_krotov_hopfield_estimate_and_bad_input():
         lambda: dense_critical_capacity(21),
         lambda: solve_dense(3, -0.1, 0.1),
         lambda: solve_dense(3, 0.1, float("nan")),
+        lambda: solve_dense(3, 1e308, 0.0),  # beyond MAX_LOAD: no overflow, an error
         lambda: solve_dense(3, 0.1, 0.1, branch="mixture"),
         lambda: krotov_hopfield_capacity(2, 1.0),
         lambda: dense_free_energy(2, 0.1, 0.1, 0.5, 0.5),

@@ -111,6 +111,9 @@ def test_dataset_size_and_bad_input():
         lambda: solve_dense_learning(3, 0.1, float("inf")),
         lambda: solve_dense_learning(3, 0.1, 0.1, learning="teacher"),
         lambda: solve_dense_learning(3, 0.1, 0.1, n_examples=0),
+        lambda: solve_dense_learning(3, 0.1, 0.1, n_examples=10**11),  # no 745 GiB array
+        lambda: solve_dense_learning(3, 1e308, 0.1),
+        lambda: solve_dense_learning(3, 0.1, 0.0, alpha=1e308),
         lambda: examples_needed(0.0, 0.9),
         lambda: examples_needed(0.5, 1.0),
     ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["drawn"]
+__all__ = ["drawn", "largest", "panel_row"]
 
 
 def drawn(values, decimals: int = 6) -> np.ndarray:
@@ -17,3 +17,25 @@ def drawn(values, decimals: int = 6) -> np.ndarray:
     unless a value lies within its last bits of a rounding boundary.
     """
     return np.round(np.asarray(values, dtype=float), decimals)
+
+
+def largest(values) -> float:
+    """Return the largest non-missing value of a DataArray, or NaN when every value is."""
+    return float(values.max()) if int(values.notnull().sum()) else float("nan")
+
+
+def panel_row(ax, n: int, *, width: float, height: float, sharey: bool = False) -> list:
+    """Axes for a figure of ``n`` panels in a row: new ones, or ``[ax]`` when one is given.
+
+    The kinds whose figure has one panel per value of a coordinate draw only the first
+    panel on a caller's ``ax``.
+    """
+    if ax is not None:
+        return [ax]
+    import matplotlib.pyplot as plt
+
+    options = {"sharey": True} if sharey else {}
+    _, axes = plt.subplots(
+        1, n, figsize=(width * n, height), layout="constrained", squeeze=False, **options
+    )
+    return list(axes[0])

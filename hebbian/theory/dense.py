@@ -77,6 +77,7 @@ from hebbian.theory._core import (
 from hebbian.theory._gauss import field_averages, mean_log2cosh_over_beta
 
 __all__ = [
+    "MAX_LOAD",
     "MAX_ORDER",
     "DenseCapacity",
     "DenseSolution",
@@ -92,6 +93,9 @@ __all__ = [
 
 #: Largest interaction order ``p`` the functions accept.
 MAX_ORDER = 20
+#: Largest load ``alpha`` the functions accept (retrieval ends below 0.16 for every p;
+#: beyond this only the paramagnet remains, and ``alpha beta`` would overflow).
+MAX_LOAD = 1e3
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 Branch = Literal["retrieval", "spin_glass", "paramagnet"]
 _BRANCHES = ("retrieval", "spin_glass", "paramagnet")
@@ -102,6 +106,10 @@ def _check_order(p: object) -> int:
     if value > MAX_ORDER:
         raise ValueError(f"p must be an integer in [2, {MAX_ORDER}], got {p!r}")
     return value
+
+
+def _check_load(alpha: object) -> np.ndarray:
+    return as_real_array("alpha", alpha, minimum=0.0, maximum=MAX_LOAD, include_maximum=True)
 
 
 def _noise_std(p: int, alpha: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -243,7 +251,7 @@ def dense_zero_temperature_retrieval(p: int, alpha: np.ndarray | float) -> Dense
         One line, for a bad ``p`` or ``alpha``.
     """
     p = _check_order(p)
-    a = as_real_array("alpha", alpha, minimum=0.0)
+    a = _check_load(alpha)
     if p == 2:
         from hebbian.theory.hopfield import zero_temperature_retrieval
 
@@ -368,7 +376,7 @@ def dense_free_energy(
     p = check_count("p", p, minimum=3)
     if p > MAX_ORDER:
         raise ValueError(f"p must be an integer in [3, {MAX_ORDER}], got {p!r}")
-    a = as_real_array("alpha", alpha, minimum=0.0)
+    a = _check_load(alpha)
     t = as_real_array("temperature", temperature, minimum=0.0, include_minimum=False)
     mm = as_real_array("m", m, minimum=-1.0, maximum=1.0)
     qq = as_real_array("q", q, minimum=0.0, maximum=1.0)
@@ -464,7 +472,7 @@ def solve_dense(
     """
     p = _check_order(p)
     branch = check_choice("branch", branch, _BRANCHES)
-    a = as_real_array("alpha", alpha, minimum=0.0)
+    a = _check_load(alpha)
     t = as_real_array("temperature", temperature, minimum=0.0)
     shape, (af, tf) = broadcast_flat(a, t)
     if p == 2:
@@ -589,7 +597,7 @@ def dense_retrieval_window(
     p = check_count("p", p, minimum=3)
     if p > MAX_ORDER:
         raise ValueError(f"p must be an integer in [3, {MAX_ORDER}], got {p!r}")
-    a = as_real_array("alpha", alpha, minimum=0.0)
+    a = _check_load(alpha)
     flat = a.ravel()
     grid = (np.arange(n_scan) + 0.5) / n_scan
     exists = np.asarray(
@@ -639,7 +647,7 @@ def dense_retrieval_temperature(
     ndarray
     """
     p = _check_order(p)
-    a = as_real_array("alpha", alpha, minimum=0.0)
+    a = _check_load(alpha)
     if p == 2:
         from hebbian.theory.hopfield_lines import retrieval_spinodal_temperature
 

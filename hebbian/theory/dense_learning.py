@@ -74,8 +74,11 @@ from hebbian.theory._core import (
     scalar_or_array,
 )
 from hebbian.theory._gauss import field_averages
+from hebbian.theory.dense import MAX_LOAD, dense_critical_capacity
 
 __all__ = [
+    "MAX_ENTROPY",
+    "MAX_EXAMPLES",
     "DenseLearningSolution",
     "dataset_entropy",
     "dense_learning_capacity",
@@ -88,6 +91,14 @@ Learning = Literal["supervised", "unsupervised"]
 _MAX_ORDER = 20
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _FD_STEP = 1e-7
+#: Largest dataset entropy accepted (``m = erf(1/sqrt(2 rho))`` is 0.025 at 1000).
+MAX_ENTROPY = 1e3
+#: Largest ``M`` of the exact binomial mode (it sums ``M + 1`` example means per point).
+MAX_EXAMPLES = 100_000
+
+
+def _check_entropy(rho: object) -> np.ndarray:
+    return as_real_array("rho", rho, minimum=0.0, maximum=MAX_ENTROPY, include_maximum=True)
 
 
 def example_quality(rho: np.ndarray | float, n_examples: int) -> np.ndarray:
@@ -325,8 +336,10 @@ def solve_dense_learning(
         raise ValueError(f"p must be an integer in [2, {_MAX_ORDER}], got {p!r}")
     learning = check_choice("learning", learning, ("supervised", "unsupervised"))
     M = None if n_examples is None else check_count("n_examples", n_examples)
-    a = as_real_array("alpha", alpha, minimum=0.0)
-    rh = as_real_array("rho", rho, minimum=0.0)
+    if M is not None and M > MAX_EXAMPLES:
+        raise ValueError(f"n_examples must be an integer in [1, {MAX_EXAMPLES}], got {M}")
+    a = as_real_array("alpha", alpha, minimum=0.0, maximum=MAX_LOAD, include_maximum=True)
+    rh = _check_entropy(rho)
     t = as_real_array("temperature", temperature, minimum=0.0)
     if learning == "unsupervised" and np.any(a > 0):
         raise ValueError(
@@ -422,9 +435,7 @@ def dense_learning_capacity(
     -------
     ndarray
     """
-    from hebbian.theory.dense import dense_critical_capacity
-
-    rh = as_real_array("rho", rho, minimum=0.0)
+    rh = _check_entropy(rho)
     flat = rh.ravel()
     hi = np.full(flat.size, 2.0 * dense_critical_capacity(p).alpha_c)
     lo = np.zeros(flat.size)

@@ -39,7 +39,7 @@ from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
 from hebbian.experiments.plotting import drawn
 from hebbian.models import HebbianModel
-from hebbian.patterns import cue, random_patterns
+from hebbian.patterns import cue_each, random_patterns
 
 __all__ = ["HopfieldCapacity", "crossing_load", "extrapolate_capacity"]
 
@@ -187,9 +187,7 @@ class HopfieldCapacity(ExperimentKind):
         model = HebbianModel(random_patterns(K, N, seed=rng), p=p, weights=weights)
         initial = model.memories[:C]
         if params["cue_noise"] > 0:
-            initial = np.concatenate(
-                [cue(model.memories[c], noise=params["cue_noise"], seed=rng) for c in range(C)]
-            )
+            initial = cue_each(model.memories[:C], noise=params["cue_noise"], seed=rng)
         return {
             "model": model,
             "temperature": 0.0,

@@ -44,7 +44,7 @@ import xarray as xr
 
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
-from hebbian.experiments.plotting import drawn
+from hebbian.experiments.plotting import drawn, largest, panel_row
 from hebbian.models import HebbianModel
 from hebbian.patterns import noisy_examples, random_patterns
 from hebbian.theory.dense_learning import example_quality
@@ -230,22 +230,13 @@ class DenseLearning(ExperimentKind):
         return {
             "m_p2_at_reference": at(2),
             "m_p3_at_reference": at(3),
-            "max_deviation": float(gap.max()) if int(gap.notnull().sum()) else float("nan"),
+            "max_deviation": largest(gap),
         }
 
     def plot(self, ds, ax=None):
         """One panel per ``p`` (only the first when ``ax`` is given)."""
-        import matplotlib.pyplot as plt
-
         ps = ds.p.values
-        if ax is None:
-            _, axes = plt.subplots(
-                1, ps.size, figsize=(4.4 * ps.size, 4.2), layout="constrained", squeeze=False,
-                sharey=True,
-            )  # fmt: skip
-            axes = list(axes[0])
-        else:
-            axes = [ax]
+        axes = panel_row(ax, ps.size, width=4.4, height=4.2, sharey=True)
         fine = ds.rho_fine.values
         for panel, p in zip(axes, ps):
             panel.plot(fine, drawn(ds.m_large_M), "k:", lw=1.2, label=r"erf$(1/\sqrt{2\rho})$")

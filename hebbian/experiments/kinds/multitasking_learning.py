@@ -42,7 +42,7 @@ import xarray as xr
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
 from hebbian.experiments.kinds.multitasking_cascade import ranked_overlaps
-from hebbian.experiments.plotting import drawn
+from hebbian.experiments.plotting import drawn, largest, panel_row
 from hebbian.models import HebbianModel
 from hebbian.patterns import cue, diluted_patterns, noisy_examples
 from hebbian.theory.dense_learning import example_quality
@@ -233,22 +233,13 @@ class MultitaskingLearning(ExperimentKind):
             "m_pure_at_reference": float(pure.m.sel(rank=1)[0])
             if pure.sizes["dilution"]
             else float("nan"),
-            "max_deviation": float(gap.max()) if int(gap.notnull().sum()) else float("nan"),
+            "max_deviation": largest(gap),
         }
 
     def plot(self, ds, ax=None):
         """One panel per dilution (only the first when ``ax`` is given)."""
-        import matplotlib.pyplot as plt
-
         d = ds.dilution.values
-        if ax is None:
-            _, axes = plt.subplots(
-                1, d.size, figsize=(4.6 * d.size, 4.4), layout="constrained", squeeze=False,
-                sharey=True,
-            )  # fmt: skip
-            axes = list(axes[0])
-        else:
-            axes = [ax]
+        axes = panel_row(ax, d.size, width=4.6, height=4.4, sharey=True)
         fine = ds.rho_fine.values
         for panel, x in zip(axes, d):
             sub = ds.sel(dilution=x)

@@ -39,7 +39,7 @@ import xarray as xr
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
 from hebbian.experiments.kinds.multitasking_cascade import ranked_overlaps
-from hebbian.experiments.plotting import drawn
+from hebbian.experiments.plotting import drawn, largest, panel_row
 from hebbian.models import HebbianModel
 from hebbian.patterns import cue, diluted_patterns
 
@@ -333,24 +333,17 @@ class MultitaskingPhaseDiagramKind(ExperimentKind):
             "agreement": agreement(),
             "parallel_agreement": agreement(STATE_LABELS.index("parallel")),
             "hierarchical_agreement": agreement(STATE_LABELS.index("hierarchical")),
-            "max_deviation": float(gap.max()) if int(gap.notnull().sum()) else float("nan"),
+            "max_deviation": largest(gap),
         }
 
     def plot(self, ds, ax=None):
         """One panel per ``K`` (only the first ``K`` when ``ax`` is given)."""
-        import matplotlib.pyplot as plt
         from matplotlib.colors import ListedColormap
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
         Ks = ds.n_patterns.values
-        if ax is None:
-            _, axes = plt.subplots(
-                1, Ks.size, figsize=(5.2 * Ks.size, 5.6), layout="constrained", squeeze=False
-            )
-            axes = list(axes[0])
-        else:
-            axes = [ax]
+        axes = panel_row(ax, Ks.size, width=5.2, height=5.6)
         fd, ft = ds.dilution_fine.values, ds.temperature_fine.values
         d, t = ds.dilution.values, ds.temperature.values
         cmap = ListedColormap(("white",) + _COLORS)

@@ -40,9 +40,10 @@ import xarray as xr
 
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
-from hebbian.experiments.plotting import drawn
+from hebbian.experiments.kinds.capacity import crossing_load
+from hebbian.experiments.plotting import drawn, largest
 from hebbian.models import HebbianModel
-from hebbian.patterns import cue, noisy_examples, random_patterns
+from hebbian.patterns import cue_each, noisy_examples, random_patterns
 from hebbian.theory.dense_learning import example_quality
 
 __all__ = ["SupervisedPhaseDiagram"]
@@ -123,9 +124,7 @@ class SupervisedPhaseDiagram(ExperimentKind):
         weight = 1.0 / (math.factorial(p - 1) * (r * r * (1.0 + rho)) ** (p / 2) * M**p)
         initial = archetypes[:C]
         if params["cue_noise"] > 0:
-            initial = np.concatenate(
-                [cue(archetypes[c], noise=params["cue_noise"], seed=rng) for c in range(C)]
-            )
+            initial = cue_each(archetypes[:C], noise=params["cue_noise"], seed=rng)
         return {
             "model": HebbianModel(sums, p=p, weights=np.full(K, weight)),
             "temperature": 0.0,
@@ -189,18 +188,13 @@ class SupervisedPhaseDiagram(ExperimentKind):
         deep = ds.alpha <= float(ds.attrs["depth"]) * ds.alpha_c
         gap = np.abs(ds.m - ds.m_theory).where(deep)
         at_zero = ds.where(ds.rho == 0.0, drop=True)
-        crossing = float("nan")
-        if at_zero.sizes["rho"]:
-            frac = at_zero.retrieved.isel(rho=0).values
-            a = at_zero.alpha.values
-            below = np.nonzero(frac < 0.5)[0]
-            if below.size and below[0] > 0:
-                j = int(below[0])
-                crossing = float(
-                    a[j - 1] + (0.5 - frac[j - 1]) * (a[j] - a[j - 1]) / (frac[j] - frac[j - 1])
-                )
+        crossing = (
+            crossing_load(at_zero.alpha.values, at_zero.retrieved.isel(rho=0).values)
+            if at_zero.sizes["rho"]
+            else float("nan")
+        )
         return {
-            "mc_rs_max_deviation": float(gap.max()) if int(gap.notnull().sum()) else np.nan,
+            "mc_rs_max_deviation": largest(gap),
             "alpha_c_rho0": crossing,
         }
 
