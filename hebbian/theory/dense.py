@@ -239,7 +239,7 @@ def dense_zero_temperature_retrieval(p: int, alpha: np.ndarray | float) -> Dense
     p : int
         ``2 <= p <= 20``.
     alpha : array_like
-        ``K / N^(p-1)``, finite and ``>= 0``.
+        ``K / N^(p-1)``, in ``[0, MAX_LOAD = 1e3]``.
 
     Returns
     -------
@@ -452,7 +452,7 @@ def solve_dense(
     p : int
         ``2 <= p <= 20``.
     alpha : array_like
-        ``K / N^(p-1)``, finite and ``>= 0``.
+        ``K / N^(p-1)``, in ``[0, MAX_LOAD = 1e3]``.
     temperature : array_like
         ``T``, finite and ``>= 0``.
     branch : {"retrieval", "spin_glass", "paramagnet"}, optional
@@ -585,7 +585,7 @@ def dense_retrieval_window(
     p : int
         ``3 <= p <= 20``.
     alpha : array_like
-        Loads, finite and ``>= 0``.
+        Loads, in ``[0, MAX_LOAD = 1e3]``.
     n_scan, n_bisect, max_iter : int, optional
         Scan points, bisection steps per end, and the iteration cap of each test.
 
@@ -636,7 +636,7 @@ def dense_retrieval_temperature(
     p : int
         ``2 <= p <= 20``.
     alpha : array_like
-        Loads, finite and ``>= 0``.
+        Loads, in ``[0, MAX_LOAD = 1e3]``.
     n_bisect : int, optional
         Bisection steps.
     max_iter : int, optional

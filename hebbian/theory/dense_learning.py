@@ -308,17 +308,17 @@ def solve_dense_learning(
     p : int
         ``2 <= p <= 20``.
     rho : array_like
-        Dataset entropy, finite and ``>= 0``.
+        Dataset entropy, in ``[0, MAX_ENTROPY = 1e3]``.
     temperature : array_like
         ``T``, finite and ``>= 0``.
     alpha : array_like, optional
-        Load ``K / N^(p-1)``, finite and ``>= 0`` (default 0: low load).
+        Load ``K / N^(p-1)``, in ``[0, 1e3]`` (default 0: low load).
     learning : {"supervised", "unsupervised"}, optional
         At ``alpha = 0`` both give the same equations; ``alpha > 0`` needs
         ``"supervised"``.
     n_examples : int, optional
         ``M`` for the exact binomial example means (``r = (1 + rho M)^(-1/2)``); None
-        for the large-``M`` Gaussian form.
+        for the large-``M`` Gaussian form; at most ``MAX_EXAMPLES = 100000``.
     tol, max_iter : optional
         Convergence threshold on the residual and iteration cap per point.
 
@@ -425,7 +425,7 @@ def dense_learning_capacity(
     p : int
         ``2 <= p <= 20``.
     rho : array_like
-        Dataset entropies, finite and ``>= 0``.
+        Dataset entropies, in ``[0, 1e3]``.
     n_examples : int, optional
         Exact binomial mode with ``M`` examples.
     n_bisect, max_iter : int, optional
