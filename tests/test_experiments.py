@@ -35,6 +35,7 @@ def test_there_are_configs_for_every_kind():
         "multitasking_phase_diagram",
         "multitasking_learning",
         "dense_learning",
+        "digits_learning",
         "supervised_phase_diagram",
     }
 
@@ -119,6 +120,17 @@ TINY = {
         ("n_sweeps", 4),
         ("n_bootstrap", 20),
     ],
+    "gardner1987_dense_annealed_capacity": [
+        ("n_neurons", [12, 16]),
+        ("alpha", [0.02, 0.05, 0.3]),
+        ("reference_alpha", 0.02),
+        ("n_samples", 2),
+        ("n_chains", 2),
+        ("anneal_stages", 2),
+        ("anneal_sweeps", 2),
+        ("n_sweeps", 4),
+        ("n_bootstrap", 20),
+    ],
     "amit1987_hopfield_phase_diagram": [
         ("n_neurons", 200),
         ("alpha", [0.02, 0.1]),
@@ -167,6 +179,13 @@ TINY = {
         ("alpha", [0.02, 0.1]),
         ("rho", [0.0, 0.2]),
         ("n_chains", 2),
+        ("n_sweeps", 3),
+    ],
+    "agliari2023_dense_digits": [
+        ("orders", [2, 4]),
+        ("n_examples", [1, 5]),
+        ("n_test", 2),
+        ("n_samples", 2),
         ("n_sweeps", 3),
     ],
     "agliari2023_dense_learning": [
@@ -293,6 +312,15 @@ SMALL = {
         ("n_samples", 2),
         ("n_sweeps", 4),
     ],
+    "gardner1987_dense_annealed_capacity": [
+        ("n_neurons", [16, 20]),
+        ("alpha", [0.02, 0.04]),
+        ("reference_alpha", 0.02),
+        ("n_samples", 2),
+        ("anneal_stages", 2),
+        ("anneal_sweeps", 2),
+        ("n_sweeps", 4),
+    ],
     "amit1987_hopfield_phase_diagram": [("n_neurons", 300), ("n_burn", 2), ("n_sweeps", 4)],
     "amit1985_hopfield_mixtures": [("n_neurons", 400), ("stability_sweeps", 40)],
     "agliari2012_multitasking_cascade": [("n_neurons", 300), ("n_sweeps", 5)],
@@ -321,6 +349,13 @@ SMALL = {
         ("alpha", [0.02, 0.1]),
         ("rho", [0.0, 0.2]),
         ("n_chains", 2),
+        ("n_sweeps", 3),
+    ],
+    "agliari2023_dense_digits": [
+        ("orders", [3]),
+        ("n_examples", [2, 3]),
+        ("n_test", 3),
+        ("n_samples", 2),
         ("n_sweeps", 3),
     ],
     "agliari2023_dense_learning": [
@@ -584,6 +619,95 @@ def test_dense_capacity_uses_p_body_patterns_and_noisy_cues():
     np.testing.assert_allclose(model.weights, 0.5)
     flipped = (run["initial"] != model.memories[:4]).mean(axis=1)
     np.testing.assert_allclose(flipped, 0.2)
+
+
+def test_annealed_capacity_runs_the_schedule_before_the_quench():
+    from hebbian.experiments.registry import get_kind
+
+    cfg = load_config("gardner1987_dense_annealed_capacity")
+    kind = get_kind(cfg.kind)
+    params = resolve_parameters(cfg, quick=True, overrides=SMALL[cfg.name])
+    run = kind.point_simulation(
+        params, {"n_neurons": 20, "alpha": 0.04, "sample": 0}, np.random.default_rng(0)
+    )
+    # K = alpha N^3 = 320 patterns of order 4 with weights 1/3!, started at the
+    # patterns, annealed from T0 = 0.045 in 2 stages of 2 sweeps, then quenched at T = 0
+    assert (run["model"].p, run["model"].n_memories) == (4, 320)
+    np.testing.assert_allclose(run["model"].weights, 1 / 6)
+    np.testing.assert_array_equal(run["initial"], run["model"].memories[:4])
+    assert run["anneal"] == ((0.045, 2), (0.0225, 2))
+    assert run["temperature"] == 0.0
+
+
+def test_annealing_in_a_point_is_the_schedule_then_the_measured_run():
+    # a point run with an anneal schedule equals, draw for draw, the stages run by hand
+    # with simulate and the quench started from their final spins
+    from hebbian.experiments.registry import get_kind
+    from hebbian.montecarlo.engine import simulate
+
+    cfg = load_config("gardner1987_dense_annealed_capacity")
+    kind = get_kind(cfg.kind)
+    params = resolve_parameters(cfg, quick=True, overrides=SMALL[cfg.name])
+    point = {"n_neurons": 16, "alpha": 0.04, "sample": 1}
+    result = kind.run_point(params, point, np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    run = kind.point_simulation(params, point, rng)
+    spins = run["initial"]
+    for T, sweeps in run["anneal"]:
+        stage = simulate(
+            run["model"],
+            temperature=T,
+            initial=spins,
+            seed=rng,
+            n_sweeps=sweeps,
+            n_chains=4,
+            site_order="shared",
+            device="cpu",
+        )
+        spins = stage.spins.values
+    final = simulate(
+        run["model"],
+        temperature=0.0,
+        initial=spins,
+        seed=rng,
+        n_sweeps=params["n_sweeps"],
+        n_chains=4,
+        measure_every=params["n_sweeps"],
+        site_order="shared",
+        device="cpu",
+    )
+    m = final.m.isel(time=-1).values
+    np.testing.assert_array_equal(result["m"], m[np.arange(4), np.arange(4)])
+
+
+def test_digits_split_the_images_of_each_digit_without_overlap():
+    from hebbian.data import binary_digits
+
+    spins, labels, _ = binary_digits()
+    cfg = load_config("agliari2023_dense_digits")
+    kind = get_kind(cfg.kind)
+    params = resolve_parameters(cfg, quick=True, overrides=SMALL[cfg.name])
+    run = kind.point_simulation(
+        params, {"p": 3, "n_examples": 3, "sample": 0}, np.random.default_rng(1)
+    )
+    archetypes, agreement, votes, cues = run["context"]
+    model = run["model"]
+    # 10 digits x M = 3 examples of 61 pixels, weights 1/((p-1)! M); chains: 10 votes,
+    # then 10 x 3 test images
+    assert (model.n_memories, model.n_neurons, model.p) == (30, 61, 3)
+    np.testing.assert_allclose(model.weights, 1 / 6)
+    assert run["initial"].shape == (10 + 30, 61) and run["n_chains"] == 40
+    for digit in range(10):
+        own = {row.tobytes() for row in spins[labels == digit]}
+        examples = model.memories[3 * digit : 3 * digit + 3]
+        tests = cues[3 * digit : 3 * digit + 3]
+        assert all(x.tobytes() in own for x in (*examples, *tests))
+        np.testing.assert_array_equal(votes[digit], np.sign(examples.astype(int).sum(0)))
+    # the votes of 3 examples never tie; the chains start at them
+    np.testing.assert_array_equal(run["initial"][:10], votes)
+    assert agreement.shape == (10, 61) and np.all((agreement >= 0) & (agreement <= 1))
+    # a digit's archetype agrees with most of its images on most pixels
+    assert np.all(agreement.mean(axis=1) > 0.7)
 
 
 def test_supervised_dense_p3_runs_integer_memories_and_follows_rs_deep_inside():

@@ -31,6 +31,7 @@ LAYERS = {
     "hebbian._parallel": 0,
     "hebbian.device": 0,
     "hebbian.io": 0,
+    "hebbian.data": 0,
     "hebbian.patterns": 1,
     "hebbian.models": 1,
     "hebbian.observables": 1,

@@ -7,6 +7,7 @@ from scipy.stats import binom
 
 from hebbian.theory.dense import solve_dense
 from hebbian.theory.dense_learning import (
+    archetype_estimate_overlap,
     dataset_entropy,
     dense_learning_capacity,
     example_quality,
@@ -119,3 +120,40 @@ def test_dataset_size_and_bad_input():
     ):
         with pytest.raises(ValueError):
             bad()
+
+
+def test_archetype_estimate_overlap_is_the_finite_m_theory_and_the_sampled_vote():
+    # one quality for all entries: the low-load T = 0 overlap of the exact finite-M mode
+    for M in (1, 4, 7, 51):
+        r = float(example_quality(0.5, M))
+        sol = solve_dense_learning(2, 0.5, 0.0, n_examples=M)
+        assert float(archetype_estimate_overlap((1 + r) / 2, M)) == pytest.approx(
+            float(sol.m), abs=1e-12
+        )
+    # limits: M = 1 gives 2a - 1; a = 1/2 gives 0; a = 0 and 1 give -1 and +1
+    a = np.array([0.0, 0.3, 0.5, 0.9, 1.0])
+    np.testing.assert_allclose(archetype_estimate_overlap(a, 1), 2 * a - 1, atol=1e-15)
+    np.testing.assert_allclose(archetype_estimate_overlap(a, 6)[[0, 2, 4]], [-1, 0, 1], atol=1e-15)
+    # entry by entry against votes of sampled examples: 20000 votes of M = 6 per entry,
+    # standard error below 0.007, so 0.03 is more than four of them
+    rng = np.random.default_rng(3)
+    agreement = np.array([0.55, 0.7, 0.9])
+    agree = rng.random((20_000, 6, 3)) < agreement
+    votes = np.sign(np.where(agree, 1, -1).sum(axis=1))
+    np.testing.assert_allclose(
+        votes.mean(axis=0), archetype_estimate_overlap(agreement, 6), atol=0.03
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        ((1.5, 3), "agreement"),
+        ((np.nan, 3), "agreement"),
+        ((0.5, 0), "n_examples"),
+        ((0.5, 100_001), "n_examples must be <= 100000"),
+    ],
+)
+def test_archetype_estimate_overlap_refuses_bad_values(args, match):
+    with pytest.raises(ValueError, match=match):
+        archetype_estimate_overlap(*args)

@@ -138,7 +138,10 @@ class ExperimentKind:
         (``n_sweeps``, ``n_chains``, ...); not ``seed`` (the point's generator, which
         also draws the model), ``site_order`` (:data:`SITE_ORDER`) or ``device``.
         Optionally ``context``: anything drawn with the model that :meth:`point_result`
-        needs and the run does not (the archetypes behind a model built from examples).
+        needs and the run does not (the archetypes behind a model built from examples);
+        and ``anneal``: a schedule of stages ``((T, sweeps), ...)`` run before the
+        measured run, from ``initial``, whose final spins start it
+        (:func:`hebbian.montecarlo.annealing.anneal_batch`).
         """
         raise NotImplementedError
 
@@ -219,6 +222,7 @@ class ExperimentKind:
 
     def _simulate_points(self, params, points, rngs, device, draws) -> list[dict]:
         """Batch the points' runs (by settings, up to the byte budget); their results."""
+        from hebbian.montecarlo.annealing import anneal_batch
         from hebbian.montecarlo.engine import simulate_batch
         from hebbian.montecarlo.options import EngineOptions
 
@@ -229,14 +233,22 @@ class ExperimentKind:
         def flush(settings):
             batch = pending.pop(settings)
             del pending_bytes[settings]
+            fields = dict(settings)
+            schedule = fields.pop("anneal", None)
+            options = EngineOptions(**fields, site_order=SITE_ORDER, device=device, draws=draws)
+            models = [run["model"] for _, run in batch]
+            seeds = [rngs[i] for i, _ in batch]
+            initials = [run.get("initial") for _, run in batch]
+            if schedule:
+                initials = anneal_batch(
+                    models, schedule=schedule, seed=seeds, initial=initials, options=options
+                )
             out = simulate_batch(
-                [run["model"] for _, run in batch],
+                models,
                 temperature=[run["temperature"] for _, run in batch],
-                initial=[run.get("initial") for _, run in batch],
-                seed=[rngs[i] for i, _ in batch],
-                options=EngineOptions(
-                    **dict(settings), site_order=SITE_ORDER, device=device, draws=draws
-                ),
+                initial=initials,
+                seed=seeds,
+                options=options,
             )
             for (i, run), ds in zip(batch, out):
                 results[i] = self.point_result(params, points[i], ds, run)

@@ -65,6 +65,7 @@ from hebbian.theory.dense import (
 )
 from hebbian.theory.dense_learning import (
     DenseLearningSolution,
+    archetype_estimate_overlap,
     dataset_entropy,
     dense_learning_capacity,
     example_quality,
@@ -131,6 +132,7 @@ from hebbian.theory.multitasking import (
 )
 
 __all__ = [
+    "archetype_estimate_overlap",
     "DenseCapacity",
     "DenseLearningSolution",
     "DenseSolution",

@@ -80,6 +80,7 @@ __all__ = [
     "MAX_ENTROPY",
     "MAX_EXAMPLES",
     "DenseLearningSolution",
+    "archetype_estimate_overlap",
     "dataset_entropy",
     "dense_learning_capacity",
     "example_quality",
@@ -113,6 +114,54 @@ def dataset_entropy(quality: np.ndarray | float, n_examples: int) -> np.ndarray:
     r = as_real_array("quality", quality, minimum=0.0, maximum=1.0, include_minimum=False,
                       include_maximum=True)  # fmt: skip
     return scalar_or_array((1.0 - r * r) / (M * r * r))
+
+
+def archetype_estimate_overlap(agreement: np.ndarray | float, n_examples: int) -> np.ndarray:
+    r"""Overlap of an archetype with the majority vote of ``M`` examples, entry by entry.
+
+    An entry of an example agrees with the archetype with probability ``a``
+    (:math:`\eta_i = \xi_i` with probability ``a_i``, independently across examples);
+    the vote :math:`\operatorname{sign}\sum_{a=1}^M \eta_i^a` (0 on a tie) then agrees
+    with :math:`\xi_i` on average by
+
+    .. math::
+
+        m_i = \sum_{k=0}^{M} \binom{M}{k} a_i^k (1-a_i)^{M-k}\,
+              \operatorname{sign}(2k - M).
+
+    With one quality for all entries, ``a = (1 + r)/2``, this is the low-load ``T = 0``
+    archetype overlap of the exact finite-``M`` theory (Agliari et al., Physica A 627,
+    129143 (2023)): the symmetric state is the vote, ``sigma_i = sign(etabar_i)``
+    (:func:`solve_dense_learning` with ``n_examples=M`` gives the same number). Entry by
+    entry, it is what that theory predicts for data whose entries differ in quality,
+    such as the pixels of handwritten digits (``docs/theory/dense.md``); averaged over
+    entries it lies below the value for the average quality wherever ``m_i`` is concave
+    in ``a_i``.
+
+    Parameters
+    ----------
+    agreement : array_like
+        Probabilities ``a`` in ``[0, 1]``.
+    n_examples : int
+        ``M >= 1``, at most :data:`MAX_EXAMPLES`.
+
+    Returns
+    -------
+    ndarray or float
+        ``m`` of each entry, shaped like ``agreement``.
+
+    Examples
+    --------
+    >>> float(archetype_estimate_overlap(0.75, 3))  # 3 a^2 (1-a) + a^3 - the rest
+    0.6875
+    """
+    M = check_count("n_examples", n_examples)
+    if M > MAX_EXAMPLES:
+        raise ValueError(f"n_examples must be <= {MAX_EXAMPLES}, got {M}")
+    a = as_real_array("agreement", agreement, minimum=0.0, maximum=1.0, include_maximum=True)
+    k = np.arange(M + 1)
+    weights = binom.pmf(k, M, a[..., None])
+    return scalar_or_array(weights @ np.sign(2 * k - M).astype(float))
 
 
 def examples_needed(quality: np.ndarray | float, target_overlap: float) -> np.ndarray:
