@@ -241,6 +241,71 @@ def _simulate_table(s: dict) -> str:
     return "\n".join(rows)
 
 
+_LEARN_FLAGS = {"n_neurons": "--neurons", "n_memories": "--memories", "kappa": "--kappa",
+                "seed": "--seed", "rule": "--rule"}  # fmt: skip
+
+
+@main.command("learn", short_help="Learn random patterns with one rule; fixed points, stability.")
+@click.option("--rule", required=True, help="hebb, storkey, pseudo-inverse, krauth-mezard, "
+              "gardner, diederich-opper-1 or diederich-opper-2.")  # fmt: skip
+@click.option("--neurons", "n_neurons", type=int, required=True, help="N, in [2, 10000].")
+@click.option("--memories", "n_memories", type=int, required=True, help="K >= 1 patterns.")
+@click.option("--kappa", type=float, default=None, help="Margin of the gardner rule, in [0, 10].")
+@click.option("--self-coupling", is_flag=True, help="Keep the rule's diagonal J_ii.")
+@click.option("--seed", type=int, default=None, help="Seed >= 0 (default: drawn and printed).")
+@click.option("--out", default=None, help="Write couplings and patterns to this .nc file.")
+@_FORCE
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError, OSError, flags=_LEARN_FLAGS)
+def learn(rule, n_neurons, n_memories, kappa, self_coupling, seed, out, force, as_json):
+    """Learn K random patterns of N neurons with one rule and measure what it stored.
+
+    Prints the fraction of patterns that are fixed points of the zero-temperature
+    dynamics, the smallest stability xi_i h_i / |J_i| over patterns and neurons (Gardner,
+    J. Phys. A 21, 257 (1988): positive means every pattern is stable), whether J is
+    symmetric, and the rule's time. --out writes the couplings, the patterns and their
+    stabilities with the rule, seed and version.
+
+    \b
+    Examples:
+      hebbian learn --rule storkey --neurons 200 --memories 40 --seed 1 --json
+      hebbian learn --rule gardner --kappa 0.5 --neurons 200 --memories 100 --seed 1
+    """
+    from hebbian.learning.run import learning_run, learning_summary
+
+    path = None
+    if out is not None:
+        path = _output(out, default_name="couplings.nc", extensions=(".nc",), force=force)
+    ds = learning_run(rule, n_neurons, n_memories, kappa=kappa, self_coupling=self_coupling,
+                      seed=seed)  # fmt: skip
+    summary = learning_summary(ds)
+    summary["out"] = None
+    if path is not None:
+        from hebbian.io import write_netcdf
+
+        write_netcdf(ds, path)
+        summary["out"] = str(path)
+    if as_json:
+        click.echo(json.dumps({k: _json_number(v) if isinstance(v, float) else v
+                               for k, v in summary.items()}))  # fmt: skip
+        return
+    s = summary
+    margin = "" if s["kappa"] is None else f", kappa = {s['kappa']:g}"
+    rows = [
+        f"{s['rule']}: N = {s['neurons']}, K = {s['memories']} (K/N = "
+        f"{s['memories'] / s['neurons']:.4g}){margin}, self-coupling "
+        f"{'kept' if s['self_coupling'] else 'removed'}",
+        f"  {'fixed points':<24}{s['fixed_point_fraction']:.4f} of the patterns",
+        f"  {'smallest stability':<24}{s['min_stability']:.4f}",
+        f"  {'symmetric couplings':<24}{'yes' if s['symmetric'] else 'no'}",
+        f"  {'seed':<24}{s['seed']}",
+        f"  {'time':<24}{s['seconds']:.3f} s",
+    ]
+    if s["out"]:
+        rows.append(f"  {'written':<24}{s['out']}")
+    click.echo("\n".join(rows))
+
+
 @main.command("list", short_help="List the experiments.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 def list_experiments(as_json):
@@ -955,6 +1020,36 @@ def solve_dense_capacity(p, rho, learning, as_json):
         return
     what = "storage" if learning is None else f"supervised learning, rho = {rho:g}"
     click.echo(f"dense p = {p} ({what}): alpha_c = {alpha_c:.6f}, m(alpha_c) = {m:.6f}")
+
+
+@solve.command("gardner", short_help="Gardner's optimal capacity alpha_c(kappa, m).")
+@click.option("--kappa", type=float, default=0.0, show_default=True,
+              help="Stability kappa, in [-10, 10].")  # fmt: skip
+@click.option("--magnetization", type=float, default=0.0, show_default=True,
+              help="Pattern magnetization m, in (-1, 1).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError, flags={"kappa": "--kappa", "magnetization": "--magnetization"})
+def solve_gardner(kappa, magnetization, as_json):
+    """Compute the largest load alpha_c = K/N at which K patterns all have stability kappa.
+
+    Gardner's volume (J. Phys. A 21, 257 (1988)): alpha_c(0) = 2 for unbiased patterns;
+    with --magnetization m the patterns are biased, and alpha_c grows as |m| -> 1. This
+    is the capacity of the best couplings (the measure: every pattern a fixed point
+    with margin kappa), which the Krauth-Mezard and Gardner rules approach.
+
+    \b
+    Examples:
+      hebbian solve gardner --kappa 0 --json
+      hebbian solve gardner --kappa 0.5 --magnetization 0.4
+    """
+    from hebbian.theory import gardner_capacity
+
+    alpha_c = float(gardner_capacity(kappa, magnetization))
+    if as_json:
+        click.echo(json.dumps({"kappa": kappa, "magnetization": magnetization,
+                               "alpha_c": _json_number(alpha_c)}))  # fmt: skip
+        return
+    click.echo(f"Gardner: kappa = {kappa:g}, m = {magnetization:g}: alpha_c = {alpha_c:.6f}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -329,12 +329,14 @@ class HebbianModel:
 
 @dataclass(frozen=True, eq=False)
 class CouplingModel:
-    """A network with an explicit symmetric coupling matrix.
+    """A network with an explicit coupling matrix.
 
     Parameters
     ----------
     couplings : (N, N) array
-        Symmetric, finite couplings :math:`J_{ij}`.
+        Finite couplings :math:`J_{ij}`; row ``i`` holds the couplings *into* neuron
+        ``i``, whose field is :math:`h_i = \\sum_j J_{ij}\\sigma_j`. Symmetric unless
+        ``symmetric=False``.
     keep_diagonal : bool, optional
         By default the diagonal is set to zero. With ``True`` it is kept and enters the
         local field :math:`h_i = \\sum_j J_{ij}\\sigma_j` as a self-coupling
@@ -345,15 +347,23 @@ class CouplingModel:
     memories : (K, N) array of {-1, 0, +1}, optional
         Vectors whose overlaps are measured (for example the patterns a learning rule
         stored in ``couplings``).
+    symmetric : bool, optional
+        ``True`` (default): ``couplings`` must equal their transpose, and the network has
+        the energy below. ``False``: any finite matrix is taken as it is, for the rules
+        that learn each neuron's row separately (perceptron-type rules, Gardner, Krauth
+        and Mezard). Such a network has no energy function, so it runs only dynamics
+        that need none, zero-temperature sequential and synchronous updates; its
+        measured energies are NaN, and exact enumeration refuses it.
 
     Notes
     -----
-    :math:`E = -\\frac12\\sum_{i \\ne j} J_{ij}\\sigma_i\\sigma_j`.
+    :math:`E = -\\frac12\\sum_{i \\ne j} J_{ij}\\sigma_i\\sigma_j` (symmetric couplings).
     """
 
     couplings: np.ndarray
     keep_diagonal: bool = False
     memories: np.ndarray | None = None
+    symmetric: bool = True
 
     def __post_init__(self) -> None:
         J = np.array(self.couplings, dtype=np.float64)
@@ -361,8 +371,14 @@ class CouplingModel:
             raise ValueError(f"couplings must be a square (N, N) array with N >= 2, got {J.shape}")
         if not np.all(np.isfinite(J)):
             raise ValueError("couplings must be finite")
-        if not np.array_equal(J, J.T):
-            raise ValueError("couplings must be symmetric (J == J.T)")
+        if not isinstance(self.symmetric, (bool, np.bool_)):
+            raise TypeError(f"symmetric must be True or False, got {self.symmetric!r}")
+        if self.symmetric and not np.array_equal(J, J.T):
+            raise ValueError(
+                "couplings must be symmetric (J == J.T); pass symmetric=False for a "
+                "network without an energy function (zero-temperature and synchronous "
+                "dynamics only)"
+            )
         if not self.keep_diagonal:
             np.fill_diagonal(J, 0.0)
         J.flags.writeable = False
@@ -395,4 +411,5 @@ class CouplingModel:
             "n_neurons": self.n_neurons,
             "n_memories": self.n_memories,
             "keep_diagonal": int(bool(self.keep_diagonal)),
+            "symmetric": int(bool(self.symmetric)),
         }

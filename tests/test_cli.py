@@ -462,3 +462,68 @@ def test_solve_dense_storage_and_learning_json():
     ):  # fmt: skip
         out = run("solve", *args)
         assert out.returncode == 2 and message in out.stderr, out.stderr
+
+
+def test_solve_gardner_json_and_bad_values():
+    data = json.loads(run("solve", "gardner", "--json").stdout)
+    assert data == {"kappa": 0.0, "magnetization": 0.0, "alpha_c": 2.0}
+    biased = json.loads(
+        run("solve", "gardner", "--kappa", "0.5", "--magnetization", "-0.4", "--json").stdout
+    )
+    # even in m, above the unbiased alpha_c(0.5) = 0.9612
+    assert biased["alpha_c"] == pytest.approx(1.082304, abs=1e-6)
+    for args, message in (
+        (("--kappa", "11"), "--kappa must be finite and in [-10, 10], got 11"),
+        (("--kappa", "inf"), "--kappa must be finite"),
+        (("--magnetization", "1"), "--magnetization must be finite and in (-1, 1), got 1"),
+        (("--magnetization", "nan"), "--magnetization must be finite"),
+    ):
+        out = run("solve", "gardner", *args, "--json")
+        lines = out.stderr.strip().splitlines()
+        assert out.returncode == 2 and len(lines) == 1 and message in lines[0], out.stderr
+        assert out.stdout == ""
+
+
+def test_learn_json_and_out(tmp_path):
+    import xarray as xr
+
+    data = json.loads(
+        run("learn", "--rule", "pseudo-inverse", "--neurons", "60", "--memories", "20",
+            "--seed", "3", "--json").stdout
+    )  # fmt: skip
+    # the projection rule stores every independent pattern (Kanter, Sompolinsky 1987)
+    assert data["fixed_point_fraction"] == 1.0 and data["min_stability"] > 0
+    assert data["symmetric"] is True and data["kappa"] is None and data["seed"] == 3
+    out = tmp_path / "j.nc"
+    res = run("learn", "--rule", "gardner", "--kappa", "0.5", "--neurons", "60",
+              "--memories", "20", "--seed", "3", "--out", str(out), "--json")  # fmt: skip
+    data = json.loads(res.stdout)
+    assert data["symmetric"] is False and data["kappa"] == 0.5 and data["min_stability"] >= 0.5
+    with xr.open_dataset(out) as ds:
+        assert ds.couplings.shape == (60, 60) and ds.patterns.shape == (20, 60)
+        assert ds.attrs["rule"] == "gardner" and ds.attrs["seed"] == 3
+        assert float(ds.stability.min()) == pytest.approx(data["min_stability"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--rule", "oja"), "rule must be one of"),
+        (("--rule", "hebb", "--neurons", "1"), "--neurons must be"),
+        (("--rule", "hebb", "--neurons", "20001"), "--neurons must be"),
+        (("--rule", "hebb", "--memories", "0"), "--memories must be"),
+        (("--rule", "hebb", "--memories", "10000000"), "--memories must be"),
+        (("--rule", "hebb", "--kappa", "0.5"), "kappa is a parameter of gardner only"),
+        (("--rule", "gardner", "--kappa", "nan"), "--kappa must be a finite number"),
+        (("--rule", "gardner", "--kappa", "-1"), "--kappa must be"),
+        (("--rule", "pseudo-inverse", "--memories", "80"), "pseudo"),
+        (("--rule", "hebb", "--seed", "-1"), "--seed must be"),
+    ],
+)
+def test_learn_bad_values_exit_2_with_one_line(tmp_path, args, message):
+    base = {"--neurons": "50", "--memories": "10"}
+    extra = [x for k, v in base.items() if k not in args for x in (k, v)]
+    out = run("learn", *args, *extra, "--out", str(tmp_path / "j.nc"), cwd=tmp_path)
+    lines = out.stderr.strip().splitlines()
+    assert out.returncode == 2 and len(lines) == 1 and message in lines[0], out.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -3,9 +3,10 @@
 Every ``import`` of every module counts, those inside functions too (a lazy import that
 reaches up is still a reach up). The layers, from the bottom:
 
-0. foundations: ``_version``, ``_validation``, ``_parallel``, ``device``, ``io``
+0. foundations: ``_version``, ``_validation``, ``_parallel``, ``device``, ``io``, ``data``
 1. the objects of the physics: ``patterns``, ``models``, ``observables``
-2. engines and theory: ``montecarlo``, ``theory`` (siblings: neither imports the other)
+2. engines, theory and learning rules: ``montecarlo``, ``theory``, ``learning`` (siblings:
+   none imports another)
 3. backends supplied from outside the engine: ``gpu``
 4. running many points: ``checkpoint``, ``sweep``
 5. ``experiments``
@@ -37,6 +38,7 @@ LAYERS = {
     "hebbian.observables": 1,
     "hebbian.montecarlo": 2,
     "hebbian.theory": 2,
+    "hebbian.learning": 2,
     "hebbian.gpu": 3,
     "hebbian.checkpoint": 4,
     "hebbian.sweep": 4,
@@ -45,7 +47,11 @@ LAYERS = {
 }
 
 #: Siblings of one layer that must not import each other.
-INDEPENDENT = [("hebbian.montecarlo", "hebbian.theory")]
+INDEPENDENT = [
+    ("hebbian.montecarlo", "hebbian.theory"),
+    ("hebbian.learning", "hebbian.montecarlo"),
+    ("hebbian.learning", "hebbian.theory"),
+]
 
 #: The order inside a package (docs/architecture.md): a module imports only lower ranks.
 INNER = {

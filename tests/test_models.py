@@ -103,6 +103,20 @@ def test_coupling_model_validation_and_diagonal():
         CouplingModel(np.array([[0.0, 1.0], [0.0, 0.0]]))
     with pytest.raises(ValueError, match="square"):
         CouplingModel(np.ones((2, 3)))
+    with pytest.raises(TypeError, match="symmetric must be True or False"):
+        CouplingModel(J, symmetric="no")
+
+
+def test_asymmetric_couplings_are_taken_as_given_and_say_so():
+    J = np.array([[0.7, 1.0, -2.0], [0.0, 0.3, 0.5], [1.5, -1.0, 0.0]])
+    model = CouplingModel(J, symmetric=False)
+    expected = J.copy()
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_array_equal(model.couplings, expected)
+    kept = CouplingModel(J, symmetric=False, keep_diagonal=True)
+    np.testing.assert_array_equal(kept.couplings, J)
+    assert model.describe()["symmetric"] == 0
+    assert CouplingModel(J + J.T).describe()["symmetric"] == 1
 
 
 def test_edwards_anderson_pairs():

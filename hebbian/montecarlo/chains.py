@@ -192,6 +192,8 @@ def _energy(model, spins, sums) -> np.ndarray:
             n_neurons=model.n_neurons,
             cube_sums=cubes,
         )
+    if not model.symmetric:  # no energy function (CouplingModel)
+        return np.full(spins.shape[0], np.nan)
     return coupling_energy(spins, model.couplings)
 
 

@@ -13,7 +13,8 @@ name                   update of the visited site ``i`` (field :math:`h_i`)
 ``auto`` resolves to ``zero_temperature`` at T = 0 and ``heat_bath`` otherwise.
 Heat bath and Metropolis leave :math:`e^{-\\beta E}` invariant (single-site detailed
 balance); the synchronous schedule samples a different stationary law (Peretto,
-Biol. Cybern. 50, 51 (1984)) and may end in 2-cycles at T = 0.
+Biol. Cybern. 50, 51 (1984)) and may end in 2-cycles at T = 0. Asymmetric couplings
+have no energy; they run only the dynamics in :data:`ENERGY_FREE`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from hebbian._validation import check_choice
 
 __all__ = [
     "DYNAMICS",
+    "ENERGY_FREE",
     "HEAT_BATH",
     "METROPOLIS",
     "SYNCHRONOUS",
@@ -45,6 +47,11 @@ DYNAMICS = {
     "zero_temperature": ZERO_TEMPERATURE,
     "synchronous": SYNCHRONOUS,
 }
+
+
+#: Dynamics defined by the fields alone, without an energy whose Boltzmann law they
+#: sample: the only ones for couplings without one (asymmetric ``CouplingModel``).
+ENERGY_FREE = ("zero_temperature", "synchronous")
 
 
 def resolve_dynamics(name: str, temperature: float) -> str:

@@ -28,7 +28,7 @@ from hebbian.models import CouplingModel, HebbianModel
 from hebbian.montecarlo.backends import backend_device, blocked_backend_names, choose_backend
 from hebbian.montecarlo.chains import ChainBatch, MarkovChains
 from hebbian.montecarlo.draws import device_generator, draw_sweep, random_spins
-from hebbian.montecarlo.dynamics import DYNAMICS, SYNCHRONOUS, resolve_dynamics
+from hebbian.montecarlo.dynamics import DYNAMICS, ENERGY_FREE, SYNCHRONOUS, resolve_dynamics
 from hebbian.montecarlo.options import DRAWS, EngineOptions
 from hebbian.observables import edwards_anderson_overlaps
 
@@ -180,6 +180,13 @@ def simulate_batch(
             raise ValueError(f"{name} needs one entry per model ({D}), got {len(values)}")
     temps = [check_real("temperature", T, minimum=0.0) for T in temps]
     names = [resolve_dynamics(dynamics, T) for T in temps]
+    for model, name in zip(models, names):
+        if isinstance(model, CouplingModel) and not model.symmetric and name not in ENERGY_FREE:
+            raise ValueError(
+                f"dynamics {name!r} needs symmetric couplings (it samples exp(-E/T)); a "
+                f"CouplingModel with symmetric=False runs only {' and '.join(ENERGY_FREE)} "
+                f"dynamics (temperature 0, or dynamics='synchronous')"
+            )
     for model in models:
         n_meas = n_sweeps // every
         if n_meas * C * max(model.n_memories, 1) > MAX_RECORDED_VALUES:

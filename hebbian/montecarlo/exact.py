@@ -109,6 +109,10 @@ def exact_averages(
     -------
     ExactAverages
     """
+    if isinstance(model, CouplingModel) and not model.symmetric:
+        raise ValueError(
+            "exact averages need an energy; a CouplingModel with symmetric=False has none"
+        )
     N = check_int("n_neurons", model.n_neurons, minimum=1, maximum=MAX_EXACT_NEURONS)
     T = check_real("temperature", temperature, minimum=0.0)
     n_states = 2**N

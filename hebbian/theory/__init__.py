@@ -39,9 +39,13 @@ dense_learning
     Dense networks trained on examples of archetypes: supervised and unsupervised at
     low load (Gaussian or exact binomial example means), supervised at high load,
     ``alpha_c(rho)`` and the dataset size for a target overlap.
+gardner
+    Optimal storage: Gardner's ``alpha_c(kappa, m)`` for unbiased and biased patterns,
+    the optimal stability at a load, and the reference capacities of the learning rules
+    (McEliece, Storkey, pseudo-inverse, binary couplings).
 
 A new family adds one module on the core and the Gaussian rules, next to these:
-``gardner.py`` (optimal storage) and ``vsa.py`` (bundling capacity) are next; its
+``vsa.py`` (bundling capacity) is next; its
 lines, if it has many, go to a ``<family>_lines.py`` module as for the Hopfield model.
 
 Glossary (paper notation used inside the functions): ``m`` Mattis overlap, ``q``
@@ -71,6 +75,15 @@ from hebbian.theory.dense_learning import (
     example_quality,
     examples_needed,
     solve_dense_learning,
+)
+from hebbian.theory.gardner import (
+    BINARY_COUPLINGS_CAPACITY,
+    PSEUDO_INVERSE_CAPACITY,
+    PSEUDO_INVERSE_SPIN_GLASS_LOAD,
+    gardner_capacity,
+    mceliece_capacity,
+    optimal_stability,
+    storkey_capacity,
 )
 from hebbian.theory.hopfield import (
     HopfieldSolution,
@@ -132,6 +145,13 @@ from hebbian.theory.multitasking import (
 )
 
 __all__ = [
+    "BINARY_COUPLINGS_CAPACITY",
+    "PSEUDO_INVERSE_CAPACITY",
+    "PSEUDO_INVERSE_SPIN_GLASS_LOAD",
+    "gardner_capacity",
+    "mceliece_capacity",
+    "optimal_stability",
+    "storkey_capacity",
     "archetype_estimate_overlap",
     "DenseCapacity",
     "DenseLearningSolution",

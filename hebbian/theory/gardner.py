@@ -1,0 +1,249 @@
+r"""Optimal storage: Gardner's capacity of a perceptron, and reference capacities of rules.
+
+Gardner's volume (E. Gardner, J. Phys. A 21, 257 (1988); Gardner and Derrida, J. Phys.
+A 21, 271 (1988)). A neuron ``i`` with couplings :math:`J_{ij}`, normalized by
+:math:`\sum_j J_{ij}^2 = N`, stores ``K = alpha N`` patterns with stability ``kappa``
+when every pattern has
+
+.. math::
+
+    \gamma^\mu = \frac{\xi^\mu_i}{\sqrt N} \sum_{j} J_{ij}\xi^\mu_j \;\ge\; \kappa .
+
+The fraction of coupling space that does so vanishes for large ``N`` above the critical
+load. For unbiased patterns
+
+.. math::
+
+    \alpha_c(\kappa)^{-1} = \int_{-\kappa}^{\infty} Dt\, (t + \kappa)^2
+                       = (1 + \kappa^2)\,\Phi(\kappa) + \kappa\,\varphi(\kappa),
+
+``Dt`` the standard Gaussian measure, :math:`\Phi` its distribution function and
+:math:`\varphi` its density: :math:`\alpha_c(0) = 2` (Cover's count of dichotomies).
+
+Biased patterns, :math:`P(\xi = \pm 1) = (1 \pm m)/2`, magnetization ``m``: the mean
+of the couplings adds a shift ``v`` to the stability of the patterns' two kinds of
+sites, and Gardner's saddle point over it gives
+
+.. math::
+
+    \alpha_c(\kappa, m)^{-1} = \min_v \Big[\tfrac{1+m}{2}\,G(\kappa + v)
+                              + \tfrac{1-m}{2}\,G(\kappa - v)\Big],
+    \qquad G(a) = \int_{-a}^{\infty} Dt\,(t + a)^2 ,
+
+whose minimum lies where :math:`\frac{1+m}{2} G'(\kappa+v) = \frac{1-m}{2}
+G'(\kappa-v)` (``G`` is convex, so the minimum is unique). At ``m = 0`` it is ``v = 0``
+and the unbiased formula. As :math:`m \to 1` the capacity grows like
+:math:`\alpha_c \simeq -1/[(1-m)\ln(1-m)]` (Gardner 1988), approached with logarithmic
+corrections: with :math:`\epsilon = 1 - m` and :math:`u = -v`,
+:math:`\alpha_c = 2/[\epsilon (u^2 + 3)] (1 + o(1))` where
+:math:`u^2 = 2\ln(1/\epsilon) - 3\ln u^2 - \ln(\pi/2) + o(1)`
+(``docs/theory/gardner.md`` derives both).
+
+Reference capacities of the rules (the measure each one uses is named):
+
+* Hebb, every pattern a fixed point with high probability: :math:`K \approx N/(2\ln N)`;
+  all patterns at once: :math:`N/(4\ln N)` (McEliece, Posner, Rodemich, Venkatesh, IEEE
+  Trans. Inf. Theory 33, 461 (1987));
+* Storkey's rule, absolute capacity :math:`K \approx N/\sqrt{2\ln N}` (Storkey, ICANN
+  1997);
+* pseudo-inverse: every set of linearly independent patterns is stored for
+  :math:`\alpha < 1`; its spin-glass state is degenerate with the patterns at
+  :math:`\alpha_g = 1 - 2/\pi` (Kanter and Sompolinsky, Phys. Rev. A 35, 380 (1987));
+* binary couplings :math:`J_{ij} = \pm 1`: :math:`\alpha_c = 0.833` (Krauth and Mezard,
+  J. Phys. France 50, 3057 (1989)).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.optimize import brentq
+from scipy.special import ndtr
+
+from hebbian.theory._core import as_real_array, broadcast_flat, scalar_or_array
+
+__all__ = [
+    "BINARY_COUPLINGS_CAPACITY",
+    "MAX_STABILITY",
+    "PSEUDO_INVERSE_CAPACITY",
+    "PSEUDO_INVERSE_SPIN_GLASS_LOAD",
+    "gardner_capacity",
+    "mceliece_capacity",
+    "optimal_stability",
+    "storkey_capacity",
+]
+
+#: Largest stability ``|kappa|`` accepted (``alpha_c(10) = 0.0098``, ``alpha_c(-10)`` is
+#: of order ``10^22``).
+MAX_STABILITY = 10.0
+#: Largest load accepted by :func:`optimal_stability`, the capacity at ``kappa = -3``.
+_MAX_LOAD_STABILITY = -3.0
+
+#: Pseudo-inverse rule: every linearly independent set of ``K < N`` patterns is stored
+#: (Kanter and Sompolinsky, Phys. Rev. A 35, 380 (1987)).
+PSEUDO_INVERSE_CAPACITY = 1.0
+#: Pseudo-inverse rule: the load where its spin-glass state becomes degenerate with the
+#: patterns, :math:`1 - 2/\pi` (Kanter and Sompolinsky 1987).
+PSEUDO_INVERSE_SPIN_GLASS_LOAD = 1.0 - 2.0 / math.pi
+#: Capacity of a perceptron with couplings :math:`\pm 1`, unbiased patterns,
+#: ``kappa = 0`` (Krauth and Mezard, J. Phys. France 50, 3057 (1989)).
+BINARY_COUPLINGS_CAPACITY = 0.833
+
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+
+
+def _density(a: float) -> float:
+    return math.exp(-0.5 * a * a) / _SQRT_2PI
+
+
+def _second_moment(a: float) -> float:
+    """:math:`G(a) = \\int_{-a}^\\infty Dt (t + a)^2 = (1 + a^2)\\Phi(a) + a\\varphi(a)`."""
+    return (1.0 + a * a) * float(ndtr(a)) + a * _density(a)
+
+
+def _first_moment(a: float) -> float:
+    """:math:`G'(a)/2 = \\int_{-a}^\\infty Dt (t + a) = \\varphi(a) + a\\Phi(a)`."""
+    return _density(a) + a * float(ndtr(a))
+
+
+def _shift(kappa: float, m: float) -> float:
+    """Return the saddle point ``v`` of the biased capacity (module docstring)."""
+    if m == 0.0:
+        return 0.0
+    up, down = 0.5 * (1.0 + m), 0.5 * (1.0 - m)
+    return brentq(
+        lambda v: up * _first_moment(kappa + v) - down * _first_moment(kappa - v),
+        -60.0,
+        60.0,
+        xtol=1e-14,
+        rtol=1e-15,
+    )
+
+
+def _capacity(kappa: float, m: float) -> float:
+    v = _shift(kappa, m)
+    up, down = 0.5 * (1.0 + m), 0.5 * (1.0 - m)
+    return 1.0 / (up * _second_moment(kappa + v) + down * _second_moment(kappa - v))
+
+
+def gardner_capacity(
+    kappa: np.ndarray | float = 0.0, magnetization: np.ndarray | float = 0.0
+) -> np.ndarray | float:
+    """Gardner's critical load :math:`\\alpha_c(\\kappa, m)` (module docstring).
+
+    Parameters
+    ----------
+    kappa : array_like
+        Stability, :math:`|\\kappa| \\le` :data:`MAX_STABILITY` (negative values are
+        allowed: the capacity of couplings that only need :math:`\\gamma \\ge \\kappa`).
+    magnetization : array_like
+        Pattern magnetization ``m`` with :math:`|m| < 1`; the capacity is even in ``m``.
+
+    Returns
+    -------
+    float or ndarray
+        ``alpha_c = K/N``, broadcast over the two arguments.
+
+    Examples
+    --------
+    >>> float(gardner_capacity(0.0))
+    2.0
+    >>> round(float(gardner_capacity(1.0)), 6)
+    0.519572
+    """
+    k = as_real_array("kappa", kappa, minimum=-MAX_STABILITY, maximum=MAX_STABILITY,
+                      include_maximum=True)  # fmt: skip
+    m = _check_magnetization(magnetization)
+    shape, (k_flat, m_flat) = broadcast_flat(k, np.abs(m))
+    out = np.array([_capacity(float(a), float(b)) for a, b in zip(k_flat, m_flat)])
+    return scalar_or_array(out.reshape(shape))
+
+
+def optimal_stability(
+    alpha: np.ndarray | float, magnetization: np.ndarray | float = 0.0
+) -> np.ndarray | float:
+    """Return the largest stability ``kappa`` that ``K = alpha N`` patterns can all have.
+
+    The inverse of :func:`gardner_capacity` in ``kappa``: :math:`\\alpha_c(\\kappa, m) =
+    \\alpha`, the stability that the Krauth-Mezard (MinOver) algorithm approaches. It is
+    positive for :math:`\\alpha < \\alpha_c(0, m)` (2 for unbiased patterns) and negative
+    above.
+
+    Parameters
+    ----------
+    alpha : array_like
+        Load in ``(0, alpha_c(-3, m)]`` (``alpha_c(-3) = 4.9e3`` for ``m = 0``).
+    magnetization : array_like
+        As for :func:`gardner_capacity`.
+
+    Examples
+    --------
+    >>> round(float(optimal_stability(2.0)), 12)
+    0.0
+    """
+    a = as_real_array("alpha", alpha, minimum=0.0, include_minimum=False)
+    m = _check_magnetization(magnetization)
+    shape, (a_flat, m_flat) = broadcast_flat(a, np.abs(m))
+    out = []
+    for load, mag in zip(a_flat, m_flat):
+        load, mag = float(load), float(mag)
+        largest = _capacity(_MAX_LOAD_STABILITY, mag)
+        smallest = _capacity(MAX_STABILITY, mag)
+        if not smallest <= load <= largest:
+            raise ValueError(
+                f"alpha must be in [{smallest:.4g}, {largest:.4g}] for magnetization "
+                f"{mag:g} (kappa between {_MAX_LOAD_STABILITY:g} and {MAX_STABILITY:g}), "
+                f"got {load:g}"
+            )
+        out.append(
+            brentq(
+                lambda kappa, load=load, mag=mag: _capacity(kappa, mag) - load,
+                _MAX_LOAD_STABILITY,
+                MAX_STABILITY,
+                xtol=1e-13,
+            )
+        )
+    return scalar_or_array(np.array(out).reshape(shape))
+
+
+def _check_magnetization(magnetization) -> np.ndarray:
+    # |m| < 1 (at |m| = 1 every pattern is the same); the shift v stays within
+    # |v| < 10 down to 1 - |m| = 1e-16, inside the bracket of _shift
+    return as_real_array("magnetization", magnetization, minimum=-1.0, maximum=1.0,
+                         include_minimum=False)  # fmt: skip
+
+
+def _check_size(n_neurons) -> np.ndarray:
+    return as_real_array("n_neurons", n_neurons, minimum=2.0)
+
+
+def mceliece_capacity(n_neurons, *, simultaneous: bool = False) -> np.ndarray | float:
+    """Patterns that Hebb's rule keeps as fixed points: ``N/(2 ln N)`` or ``N/(4 ln N)``.
+
+    Each pattern is a fixed point with high probability up to ``N/(2 ln N)``; all of
+    them at once (``simultaneous=True``) up to ``N/(4 ln N)`` (McEliece, Posner,
+    Rodemich, Venkatesh, IEEE Trans. Inf. Theory 33, 461 (1987)). Leading order in
+    ``N``; the measure is the fixed point, not the basin.
+
+    Examples
+    --------
+    >>> round(float(mceliece_capacity(1000)), 2)
+    72.38
+    """
+    N = _check_size(n_neurons)
+    return scalar_or_array(N / ((4.0 if simultaneous else 2.0) * np.log(N)))
+
+
+def storkey_capacity(n_neurons) -> np.ndarray | float:
+    """Absolute capacity of Storkey's rule, :math:`N/\\sqrt{2\\ln N}` (Storkey, ICANN 1997).
+
+    Leading order in ``N``, against ``N/(2 ln N)`` for Hebb's rule.
+
+    Examples
+    --------
+    >>> round(float(storkey_capacity(1000)), 1)
+    269.0
+    """
+    N = _check_size(n_neurons)
+    return scalar_or_array(N / np.sqrt(2.0 * np.log(N)))

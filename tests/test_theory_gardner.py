@@ -1,0 +1,104 @@
+"""Optimal storage (hebbian.theory.gardner): Gardner's capacity and reference capacities."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+from scipy.stats import norm
+
+from hebbian.theory.gardner import (
+    PSEUDO_INVERSE_SPIN_GLASS_LOAD,
+    gardner_capacity,
+    mceliece_capacity,
+    optimal_stability,
+    storkey_capacity,
+)
+
+
+def _second_moment_by_quadrature(a):
+    return quad(lambda t: norm.pdf(t) * (t + a) ** 2, -a, np.inf, epsabs=1e-13)[0]
+
+
+def test_unbiased_capacity_is_two_at_zero_stability_and_the_gardner_integral():
+    assert float(gardner_capacity(0.0)) == pytest.approx(2.0, abs=1e-14)
+    kappas = np.array([-1.0, -0.3, 0.2, 0.5, 1.0, 2.0, 4.0])
+    by_quadrature = [1.0 / _second_moment_by_quadrature(k) for k in kappas]
+    np.testing.assert_allclose(gardner_capacity(kappas), by_quadrature, rtol=1e-10)
+    # falls monotonically with kappa, and like 1/kappa^2 for large kappa
+    values = gardner_capacity(np.linspace(-2, 10, 50))
+    assert np.all(np.diff(values) < 0)
+    assert float(gardner_capacity(10.0)) * 101.0 == pytest.approx(1.0, rel=1e-3)
+
+
+def test_biased_capacity_minimizes_over_the_shift():
+    # alpha_c(kappa, m)^(-1) = min_v [(1+m)/2 G(kappa+v) + (1-m)/2 G(kappa-v)]: compare
+    # with a direct minimization over v, the G's by quadrature
+    from scipy.optimize import minimize_scalar
+
+    for kappa, m in ((0.0, 0.5), (0.3, -0.7), (1.0, 0.9)):
+        up, down = (1 + abs(m)) / 2, (1 - abs(m)) / 2
+
+        def volume(v, kappa=kappa, up=up, down=down):
+            return up * _second_moment_by_quadrature(kappa + v) + down * (
+                _second_moment_by_quadrature(kappa - v)
+            )
+
+        best = minimize_scalar(volume, bounds=(-4, 4), method="bounded", options={"xatol": 1e-9})
+        assert float(gardner_capacity(kappa, m)) == pytest.approx(1 / best.fun, rel=1e-8)
+    # even in m, and larger than the unbiased capacity
+    assert float(gardner_capacity(0.5, 0.4)) == float(gardner_capacity(0.5, -0.4))
+    assert np.all(np.diff(gardner_capacity(0.0, [0.0, 0.3, 0.6, 0.9, 0.99])) > 0)
+
+
+def test_biased_capacity_approaches_gardners_large_m_law():
+    # alpha_c ~ -1/((1-m) ln(1-m)) (Gardner 1988), with the logarithmic corrections of
+    # docs/theory/gardner.md: alpha_c = 2/(eps (u^2 + 3)) (1 + o(1)), where u^2 solves
+    # u^2 = 2 ln(1/eps) - 3 ln u^2 - ln(pi/2); the leading law is approached slowly
+    ratios, corrected = [], []
+    for eps in (1e-4, 1e-6, 1e-8, 1e-10, 1e-12):
+        alpha = float(gardner_capacity(0.0, 1.0 - eps))
+        ratios.append(alpha * (-eps * math.log(eps)))
+        u2 = 2 * math.log(1 / eps)
+        for _ in range(50):
+            u2 = 2 * math.log(1 / eps) - 3 * math.log(u2) - math.log(math.pi / 2)
+        corrected.append(alpha * eps * (u2 + 3) / 2)
+    assert np.all(np.diff(ratios) < 0) and 1.0 < ratios[-1] < 1.25
+    # the corrected form is within 6% at 1 - m = 1e-4 and 2% at 1e-12, and improving
+    assert abs(corrected[0] - 1) < 0.06 and abs(corrected[-1] - 1) < 0.02
+    assert abs(corrected[-1] - 1) < abs(corrected[0] - 1)
+
+
+def test_optimal_stability_inverts_the_capacity():
+    alphas = np.array([0.1, 0.5, 1.0, 1.5, 2.0, 3.0])
+    kappa = optimal_stability(alphas)
+    np.testing.assert_allclose(gardner_capacity(kappa), alphas, rtol=1e-10)
+    assert float(optimal_stability(2.0)) == pytest.approx(0.0, abs=1e-12)
+    assert np.all(kappa[alphas < 2] > 0) and kappa[-1] < 0
+    np.testing.assert_allclose(gardner_capacity(optimal_stability(3.0, 0.6), 0.6), 3.0, rtol=1e-10)
+
+
+def test_reference_capacities():
+    # McEliece et al. 1987 at N = 1000: 72.4 and 36.2; Storkey 1997: 269.0
+    assert float(mceliece_capacity(1000)) == pytest.approx(1000 / (2 * math.log(1000)))
+    assert float(mceliece_capacity(1000, simultaneous=True)) == pytest.approx(36.19, abs=0.01)
+    assert float(storkey_capacity(1000)) == pytest.approx(269.04, abs=0.01)
+    assert PSEUDO_INVERSE_SPIN_GLASS_LOAD == pytest.approx(0.3634, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: gardner_capacity(10.5), "kappa must be finite and in \\[-10, 10\\]"),
+        (lambda: gardner_capacity(np.nan), "kappa"),
+        (lambda: gardner_capacity(0.0, 1.0), "magnetization must be finite and in \\(-1, 1\\)"),
+        (lambda: optimal_stability(0.0), "alpha must be finite and in \\(0, inf\\)"),
+        (lambda: optimal_stability(1e5), "alpha must be in"),
+        (lambda: mceliece_capacity(1), "n_neurons"),
+        (lambda: storkey_capacity(np.inf), "n_neurons"),
+    ],
+)
+def test_bad_values_are_refused_with_one_line(call, match):
+    with pytest.raises(ValueError, match=match) as info:
+        call()
+    assert "\n" not in str(info.value)
