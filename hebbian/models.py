@@ -94,10 +94,14 @@ MAX_ENTRY = int(np.iinfo(np.int16).max)
 #: Largest magnitude stored as int8 (larger entries are stored as int16).
 _INT8_ENTRY = int(np.iinfo(np.int8).max)
 
-_ALLOWED_ENTRIES = f"in {{-1, 0, +1}}, or integers in [-{MAX_ENTRY}, {MAX_ENTRY}] for p = 2 and 3"
+#: Largest order p at which integer memories are exact (see :class:`HebbianModel`): the
+#: engines' Newton recursion takes the power sums up to :math:`P_6`
+#: (:func:`hebbian.observables.newton_products`).
+MAX_INTEGER_P = 6
 
-#: Largest order p at which integer memories are exact (see :class:`HebbianModel`).
-MAX_INTEGER_P = 3
+_ALLOWED_ENTRIES = (
+    f"in {{-1, 0, +1}}, or integers in [-{MAX_ENTRY}, {MAX_ENTRY}] for p = 2 to {MAX_INTEGER_P}"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,10 +112,12 @@ class HebbianModel:
     ----------
     memories : (K, N) array of integers
         Stored vectors :math:`\\xi_k`: entries in {-1, 0, +1} (*ternary* memories;
-        blank entries (0) describe diluted memories) or, for ``p = 2`` and ``p = 3``, any
-        integers with :math:`|\\xi_{ki}| \\le` :data:`MAX_ENTRY` (*integer* memories, for example
-        the sum of the ``M`` examples of a class in supervised learning, entries in
-        ``[-M, M]``); any integer or boolean dtype, or floats that are exactly integral.
+        blank entries (0) describe diluted memories) or, for ``2 <= p <= 6``
+        (:data:`MAX_INTEGER_P`), any integers with :math:`|\\xi_{ki}| \\le`
+        :data:`MAX_ENTRY` (*integer* memories, for example the sum of the ``M`` examples
+        of a class in supervised learning, entries in ``[-M, M]``; Agliari et al.,
+        Physica A 626, 129076 (2023)); any integer or boolean dtype, or floats that are
+        exactly integral.
         Kept once, as ``int8`` (``int16`` when :math:`\\max|\\xi| > 127`), in a
         site-major block whose memory axis is padded with zeros
         (:func:`padded_memory_count`; :attr:`site_major` is that block, read by the
@@ -128,10 +134,9 @@ class HebbianModel:
     ------
     ValueError
         For entries that are not integers or exceed :data:`MAX_ENTRY` in magnitude, and
-        for integer memories (an entry beyond {-1, 0, +1}) with ``p >= 4``: the field of
-        a site would need the (p-1)-body sums of the other sites with every coincidence
-        removed, hence the spin-dependent odd power sums
-        :math:`\\sum_i \\xi_{ki}^3\\sigma_i`, which the engines do not track.
+        for integer memories (an entry beyond {-1, 0, +1}) with ``p > 6``
+        (:data:`MAX_INTEGER_P`): the engines' Newton recursion (field and energy with
+        every coincidence removed) takes the power sums up to :math:`P_6`.
 
     Notes
     -----
@@ -159,12 +164,30 @@ class HebbianModel:
     sums of squares in place of the counts; the energy needs the ordered distinct
     triples, :math:`M_k^3 - 3 M_k P_{2,k} + 2 P_{3,k}` with the spin-dependent
     :math:`P_{3,k} = \\sum_i \\xi_{ki}^3\\sigma_i`, computed where energies are measured
-    (:func:`hebbian.observables.hebbian_energy`, ``cube_sums``). Beyond p = 3 the field
-    itself would need :math:`P_3`, so integer memories stop at :data:`MAX_INTEGER_P`.
+    (:func:`hebbian.observables.hebbian_energy`, ``cube_sums``).
+
+    For 4 <= p <= 6 the field of site ``i`` is
+    :math:`h_i = N^{1-p}\\sum_k w_k \\xi_{ki}\\, g_{p-1}(x \\setminus x_i)`, with
+    :math:`g_j = j!\\, e_j` the sum over ordered j-tuples of distinct other sites,
+    given by Newton's identities
+
+    .. math:: g_0 = 1, \\qquad g_j = \\sum_{m=1}^{j} (-1)^{m-1} \\frac{(j-1)!}{(j-m)!}\\,
+              P_m\\, g_{j-m}
+
+    (:func:`hebbian.observables.newton_products`) from the power sums of the other
+    sites, :math:`P_m - x_i^m`: the even ones are constants per memory
+    (:attr:`square_sums`, :meth:`power_sums`), the odd ones
+    :math:`P_{3,k} = \\sum_i \\xi_{ki}^3\\sigma_i` (and :math:`P_{5,k}` at p = 6)
+    depend on the spins and are tracked by the CPU engines alongside the overlap sums,
+    updated exactly on every flip. The energy, :math:`g_p` of all sites, needs
+    :math:`P_1` to :math:`P_p` (Gardner's P-spin model, J. Phys. A 20, 3453 (1987),
+    with every coincidence removed). The blocked and GPU engines run integer memories
+    up to p = 3 only.
 
     The engines stay exact (identical spins on every backend) within the bounds stated
     in :func:`hebbian.montecarlo.arrays.field_mode` (CPU: :math:`K N^{p-1} X^p < 2^{62}`
-    with equal weights, :math:`X = \\max|\\xi|`) and
+    with equal weights, :math:`X = \\max|\\xi|`; for integer memories at p >= 4,
+    :math:`\\max(K, p) \\max(N, p)^{p-1} X^p < 2^{62}`) and
     :func:`hebbian.montecarlo.blocked.model_limitation` (blocked and GPU:
     :math:`K (N + p - 1)^{p-1} X^p < 2^{52}`).
 
@@ -187,6 +210,7 @@ class HebbianModel:
     _site_square_sums: np.ndarray = field(init=False, repr=False)
     _max_abs_entry: int = field(init=False, repr=False)
     _site_major: np.ndarray = field(init=False, repr=False)
+    _power_sums: dict = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         xi = np.asarray(self.memories)
@@ -200,9 +224,9 @@ class HebbianModel:
         if largest > 1 and p > MAX_INTEGER_P:
             raise ValueError(
                 f"memories entries must be in {{-1, 0, +1}} for p = {p}, got max |entry| = "
-                f"{largest}: integer memories are supported for p = 2 and 3 (the field at "
-                f"p >= 4 needs the odd power sums sum_i xi_ki^3 sigma_i, which depend on the "
-                f"spins and which the engines do not track)"
+                f"{largest}: integer memories are supported for p = 2 to {MAX_INTEGER_P} (the "
+                f"engines' Newton recursion for the distinct-index field and energy takes the "
+                f"power sums sum_i xi_ki^m sigma_i^m up to m = {MAX_INTEGER_P})"
             )
         if xi.dtype.kind == "c":  # checked: every imaginary part is zero
             xi = xi.real
@@ -266,7 +290,7 @@ class HebbianModel:
 
     @property
     def is_ternary(self) -> bool:
-        """Whether every entry is -1, 0 or +1 (else: integer memories, p = 2 or 3)."""
+        """Whether every entry is -1, 0 or +1 (else: integer memories, p = 2 to 6)."""
         return self._max_abs_entry <= 1
 
     @property
@@ -306,6 +330,42 @@ class HebbianModel:
         :attr:`site_counts` for ternary memories.
         """
         return self._site_square_sums
+
+    def power_sums(self, power: int) -> np.ndarray:
+        """Return the sums of each memory's powers, :math:`\\sum_i \\xi_{ki}^m` (K,) int64.
+
+        For even ``m`` the power sum :math:`P_{m,k} = \\sum_i (\\xi_{ki}\\sigma_i)^m` of
+        every state: :attr:`square_sums` at ``m = 2``, and the :math:`P_4`, :math:`P_6`
+        that the field and the energy of integer memories need at p >= 4
+        (:func:`hebbian.observables.newton_products`). Computed on first use, in slices
+        of memories (no temporary beyond a slice), and kept.
+
+        Raises
+        ------
+        ValueError
+            For ``m < 1``, or unless :math:`N \\max|\\xi|^m < 2^{63}` (int64 would
+            overflow).
+        """
+        m = check_int("power", power, minimum=1)
+        if m == 2:
+            return self._square_sums
+        cached = self._power_sums.get(m)
+        if cached is not None:
+            return cached
+        N, X = self.n_neurons, self._max_abs_entry
+        if N * X**m >= 2**63:
+            raise ValueError(
+                f"power sums need N max|xi|^m < 2**63 for exact int64, got N = {N}, "
+                f"max|xi| = {X}, m = {m}"
+            )
+        xi = self.memories
+        out = np.empty(self.n_memories, dtype=np.int64)
+        rows = max(1, (1 << 16) // N)
+        for a in range(0, self.n_memories, rows):
+            out[a : a + rows] = np.power(xi[a : a + rows], m, dtype=np.int64).sum(axis=1)
+        out.flags.writeable = False
+        self._power_sums[m] = out
+        return out
 
     @property
     def uniform_weight(self) -> float | None:

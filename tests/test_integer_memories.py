@@ -1,4 +1,4 @@
-"""Integer memories (entries beyond {-1, 0, +1}) at p = 2 and 3: exact on every backend.
+"""Integer memories (entries beyond {-1, 0, +1}) at p = 2 to 6: exact on every backend.
 
 The memories of a supervised Hebbian network are the per-class sums of ``M`` noisy
 +-1 examples, integers in [-M, M]. The tests check, with exact equality (no tolerance),
@@ -13,25 +13,36 @@ of the other sites need the sums of squares only), and the energy, the sum over 
 distinct triples, is checked with its sums of cubes against a brute-force sum; ternary
 p >= 3 results are checked against fingerprints recorded before integer memories
 reached p = 3.
+
+At p = 4, 5 and 6 the field comes from Newton's identities on the power sums, with the
+odd ones (P_3, and P_5 at p = 6) tracked by the CPU chains: the field and the energy are
+checked against brute-force sums over ordered distinct tuples, the reference and Numba
+kernels against each other (spins, overlap sums and tracked power sums, every sweep),
+the Monte Carlo against exact enumeration, and the blocked and GPU engines refuse them.
 """
 
 import itertools
+import math
 import zlib
 
 import numpy as np
 import pytest
 from _cases import hebbian_case, z_scores
 
-from hebbian.models import MAX_ENTRY, HebbianModel, padded_memory_count
+from hebbian.models import MAX_ENTRY, MAX_INTEGER_P, HebbianModel, padded_memory_count
 from hebbian.montecarlo import blocked, numba_kernels, reference
 from hebbian.montecarlo.arrays import (
     P2_NARROW,
     P2_WIDE,
+    POWER_UNIFORM,
+    POWER_WEIGHTED,
     UNIFORM,
     WEIGHTED,
     block_cube_sums,
+    block_power_sums,
     field_mode,
     initial_sums,
+    odd_power_orders,
     prepare,
     sums_dtype,
 )
@@ -42,7 +53,15 @@ from hebbian.montecarlo.dynamics import HEAT_BATH, METROPOLIS, SYNCHRONOUS, ZERO
 from hebbian.montecarlo.engine import simulate, simulate_batch
 from hebbian.montecarlo.exact import exact_averages
 from hebbian.montecarlo.memory import estimate_run_bytes
-from hebbian.observables import cube_sums, hebbian_energy, overlap_sums
+from hebbian.observables import (
+    cube_sums,
+    hebbian_energy,
+    newton_products,
+    newton_products_without,
+    ordered_products,
+    overlap_sums,
+    power_sums,
+)
 from hebbian.patterns import diluted_patterns, noisy_examples, random_patterns
 
 #: The blocked scheme on NumPy everywhere; on CuPy where a GPU is present.
@@ -118,6 +137,10 @@ def _run_backends(model, backends, *, dynamics, site_order, n_sweeps, n_chains, 
         for other, f in zip(chains[1:], flips[1:]):
             assert np.array_equal(first.host_spins(), other.host_spins()), other.backend
             assert np.array_equal(first.host_sums(), other.host_sums()), other.backend
+            odd, other_odd = first.host_odd_sums(), other.host_odd_sums()
+            assert (odd is None) == (other_odd is None), other.backend
+            if odd is not None:  # the tracked P_3 (and P_5) of integer memories at p >= 4
+                assert np.array_equal(odd, other_odd), other.backend
             assert np.array_equal(flips[0], f), other.backend
             np.testing.assert_array_equal(first.overlaps(), other.overlaps())
             np.testing.assert_array_equal(first.energy(), other.energy())
@@ -125,6 +148,10 @@ def _run_backends(model, backends, *, dynamics, site_order, n_sweeps, n_chains, 
     # the kept sums are the exact overlap sums of the final spins
     spins = first.host_spins()
     np.testing.assert_array_equal(first.host_sums(), overlap_sums(spins, model.memories))
+    if first.odd_sums is not None:  # and the tracked odd power sums are exact too
+        for a, m in enumerate(odd_power_orders(model.p, model.max_abs_entry)):
+            want = power_sums(spins, model.memories, m)
+            np.testing.assert_array_equal(first.host_odd_sums()[:, a], want)
     return total
 
 
@@ -510,13 +537,16 @@ def test_ternary_models_are_unchanged():
     assert p3.square_sums is p3.nonzero_counts and prepare(p3).max_entry == 1
 
 
-@pytest.mark.parametrize("p", [4, 5])
-def test_integer_memories_need_p_2_or_3(p):
+@pytest.mark.parametrize("p", [7, 8])
+def test_integer_memories_need_p_2_to_6(p):
     xi = supervised(2, 10, 3, 0.5, seed=22)
-    with pytest.raises(ValueError, match=r"for p = \d.*supported for p = 2 and 3") as info:
+    assert MAX_INTEGER_P == 6
+    with pytest.raises(ValueError, match=r"for p = \d.*supported for p = 2 to 6") as info:
         HebbianModel(xi, p=p)
-    assert "\n" not in str(info.value)
+    assert "\n" not in str(info.value) and f"max |entry| = {np.abs(xi).max()}" in str(info.value)
     HebbianModel(np.clip(xi, -1, 1), p=p)  # ternary memories are fine
+    for q in range(2, MAX_INTEGER_P + 1):
+        assert not HebbianModel(xi, p=q).is_ternary
 
 
 @pytest.mark.parametrize(
@@ -1014,3 +1044,426 @@ def test_memory_estimate_counts_the_sums_of_cubes():
     assert 0 < extra <= 5 * 8 * 64 * Kp + 32 * 64 * 4000
     with pytest.raises(ValueError, match="p must be"):
         estimate_run_bytes(**base, p=1)
+
+
+# --- p = 4, 5 and 6 ------------------------------------------------------------------
+#
+# The field of site i needs g_{p-1} of the other sites, the sum over their ordered
+# distinct (p-1)-tuples, which Newton's identities give from the power sums
+# P_m - x_i^m: the even P_2, P_4 are constants of the model, the odd P_3 (and P_5 at
+# p = 6) are tracked by the CPU chains; the energy needs P_1 .. P_p of all sites.
+
+
+def brute_force_products(x, order):
+    """Sum over ordered tuples of distinct indices of the product of ``x``, in integers."""
+    return sum(
+        int(np.prod([int(x[a]) for a in t], dtype=object))
+        for t in itertools.permutations(range(len(x)), order)
+    )
+
+
+def _high_p_beta(model):
+    # the fields of random states are about sqrt(K (p-1)!) <xi^2>^(p/2) / N^((p-1)/2)
+    p, q = model.p, mean_square(model)
+    scale = np.sqrt(model.n_memories * math.factorial(p - 1)) * q ** (p / 2)
+    return model.n_neurons ** ((p - 1) / 2) / scale
+
+
+def _int16_memories(n_memories, n_neurons, seed, largest=140):
+    # small entries with a few of magnitude beyond 127 (int16 storage): the exact range
+    # max(K, p) max(N, p)^(p-1) X^p < 2**62 keeps N small at p = 6
+    xi = supervised(n_memories, n_neurons, 5, 0.5, seed=seed)
+    xi[:, 0] = largest
+    xi[0, 1] = -largest + 3
+    return xi
+
+
+#: Integer memories at p >= 4: int8 (entries in [-5, 5]) and int16 (entries up to 200 at
+#: p = 4, 5 and 140 at p = 6), equal and general weights.
+HIGH_P_CASES = {
+    "p4-int8": HebbianModel(supervised(5, 37, 5, 0.5, seed=61), p=4),
+    "p4-int16": HebbianModel(supervised(6, 41, 200, 0.9, seed=62), p=4),
+    "p4-weighted": HebbianModel(
+        supervised(4, 30, 7, 0.6, seed=63), p=4, weights=np.linspace(0.5, 1.5, 4)
+    ),
+    "p5-int8": HebbianModel(supervised(4, 25, 5, 0.5, seed=64), p=5),
+    "p5-int16": HebbianModel(supervised(4, 30, 200, 0.9, seed=65), p=5),
+    "p5-weighted": HebbianModel(
+        supervised(4, 22, 5, 0.5, seed=66), p=5, weights=np.linspace(1.5, 0.5, 4)
+    ),
+    "p6-int8": HebbianModel(supervised(3, 16, 3, 0.5, seed=67), p=6),
+    "p6-int16": HebbianModel(_int16_memories(3, 9, seed=68), p=6),
+    "p6-weighted": HebbianModel(
+        supervised(3, 14, 3, 0.5, seed=69), p=6, weights=np.array([0.7, 1.3, 1.1])
+    ),
+}
+
+
+def test_high_p_cases_are_integer_memories():
+    for name, model in HIGH_P_CASES.items():
+        assert not model.is_ternary and model.p >= 4, name
+        arrays = prepare(model)
+        weighted = name.endswith("weighted")
+        assert arrays.mode == (POWER_WEIGHTED if weighted else POWER_UNIFORM), name
+        assert arrays.n_odd == (2 if model.p == 6 else 1), name
+        np.testing.assert_array_equal(arrays.fourth[: model.n_memories], model.power_sums(4))
+        assert blocked.model_limitation(model) is not None
+        wide = name.endswith("int16")
+        assert model.site_major.dtype == (np.int16 if wide else np.int8), name
+        assert (model.max_abs_entry > 127) == wide, name
+
+
+def test_newton_products_against_brute_force():
+    # Newton's identities from the power sums, and the same with one entry removed,
+    # are the sums over ordered distinct tuples, for any integers; for {-1, 0, +1} they
+    # are the recursion of ordered_products
+    rng = np.random.default_rng(70)
+    for _ in range(40):
+        n = int(rng.integers(1, 9))
+        x = rng.integers(-6, 7, n)
+        P = [int((x.astype(object) ** m).sum()) for m in range(1, 7)]
+        for order in range(7):
+            assert newton_products(order, *P) == brute_force_products(x, order), (x, order)
+        i = int(rng.integers(n))
+        others = np.delete(x, i)
+        for order in range(6):
+            got = newton_products_without(order, int(x[i]), *P[:5])
+            assert got == brute_force_products(others, order), (x, i, order)
+        t = np.sign(x)
+        S, nnz = int(t.sum()), int(np.abs(t).sum())
+        for order in range(7):
+            assert newton_products(order, S, nnz, S, nnz, S, nnz) == ordered_products(
+                order, S, nnz
+            )
+    # element-wise on arrays, as the reference kernels use it
+    x = rng.integers(-5, 6, (3, 7)).astype(np.int64)
+    P = [(x**m).sum(axis=1) for m in range(1, 7)]
+    want = [brute_force_products(row, 5) for row in x]
+    np.testing.assert_array_equal(newton_products(5, *P), want)
+
+
+@pytest.mark.parametrize("p", [4, 5, 6])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_high_p_reference_field_is_brute_force(p, weighted):
+    # h_i = N^(1-p) sum_k w_k xi_ki sum over ordered distinct (p-1)-tuples of the other
+    # sites of prod x_l, x_l = xi_kl s_l: exact integers with equal weights
+    rng = np.random.default_rng(71 + p)
+    N, K = 7 + (p % 3), 3
+    xi = rng.integers(-5, 6, (K, N))
+    xi[0, 0] = 5  # an integer memory
+    weights = rng.uniform(0.5, 1.5, K) if weighted else np.full(K, 1.5)
+    model = HebbianModel(xi, p=p, weights=weights)
+    arrays = prepare(model)
+    assert arrays.mode == (POWER_WEIGHTED if weighted else POWER_UNIFORM)
+    for s in random_spins(rng, 3, N):
+        sums = initial_sums(arrays, s[None])[0]
+        for i in range(N):
+            terms = []
+            for k in range(K):
+                x = np.delete(xi[k] * s, i)
+                terms.append(int(xi[k, i]) * brute_force_products(x, p - 1))
+            h = reference.hebbian_field(i, int(s[i]), sums, arrays)
+            if weighted:
+                want = sum(w * t for w, t in zip(model.weights, terms)) / N ** (p - 1)
+                assert h == pytest.approx(want, rel=1e-12, abs=1e-15)
+            else:
+                assert h == 1.5 * float(sum(terms)) / float(N) ** (p - 1)
+
+
+@pytest.mark.parametrize("p", [4, 5, 6])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_high_p_energy_is_distinct_tuple_sum(p, weighted):
+    # E/N = -(1/(p N^p)) sum_k w_k g_p, g_p the sum over ordered distinct p-tuples, from
+    # the power sums P_1 .. P_p; the chains' energy (tracked P_3, P_5) and the exact
+    # enumeration's energy are the same
+    rng = np.random.default_rng(80 + p)
+    N, K = 8, 2
+    xi = rng.integers(-5, 6, (K, N))
+    xi[1, 3] = -5
+    model = HebbianModel(xi, p=p, weights=rng.uniform(0.5, 1.5, K) if weighted else None)
+    from hebbian.montecarlo.exact import _energies_and_overlaps
+
+    for s in random_spins(rng, 3, N):
+        tuples = [brute_force_products(xi[k] * s, p) for k in range(K)]
+        want = -sum(w * g for w, g in zip(model.weights, tuples)) / (p * N**p)
+        M = overlap_sums(s, xi)
+        powers = {m: power_sums(s, xi, m) for m in range(3, p + 1)}
+        for m in range(2, p + 1, 2):  # the even power sums are constants of the model
+            np.testing.assert_array_equal(powers.get(m, model.square_sums), model.power_sums(m))
+        kw = dict(nnz=model.square_sums, weights=model.weights, p=p, n_neurons=N)
+        e = hebbian_energy(M, power_sums=powers, **kw)
+        assert e == pytest.approx(want, rel=1e-12)
+        # in integers, Newton's identities are the brute-force sums exactly
+        P = [M, model.square_sums] + [powers[m] for m in range(3, p + 1)]
+        P += [0] * (6 - p)
+        np.testing.assert_array_equal(newton_products(p, *P), tuples)
+        for backend in ("reference", "numba"):
+            chains = MarkovChains(model, s, backend=backend)
+            assert chains.odd_sums is not None and np.shares_memory(
+                chains.odd_sums, chains._padded_sums
+            )
+            np.testing.assert_array_equal(chains.energy(), [e])
+        e_exact, _ = _energies_and_overlaps(model, s[None].astype(np.int8))
+        np.testing.assert_array_equal(e_exact, [e])
+    # the energy refuses incomplete power sums
+    with pytest.raises(ValueError, match=r"orders 3\.\.\d.*missing"):
+        hebbian_energy(M, power_sums={3: powers[3]}, **kw)
+    with pytest.raises(ValueError, match="up to p = 3"):
+        hebbian_energy(M, cube_sums=powers[3], **kw)
+
+
+@pytest.mark.parametrize("case", list(HIGH_P_CASES))
+@pytest.mark.parametrize("dynamics", [HEAT_BATH, METROPOLIS, ZERO_TEMPERATURE, SYNCHRONOUS])
+def test_high_p_reference_numba_parity(case, dynamics):
+    # identical spins, overlap sums, tracked P_3 (P_5), flips and energies every sweep
+    model = HIGH_P_CASES[case]
+    flips = _run_backends(
+        model,
+        ["reference", "numba"],
+        dynamics=dynamics,
+        site_order="fixed" if dynamics == SYNCHRONOUS else "random",
+        n_sweeps=4,
+        n_chains=3,
+        seed=zlib.crc32(f"high-p-{case}-{dynamics}".encode()),
+        beta=np.inf if dynamics == ZERO_TEMPERATURE else _high_p_beta(model),
+    )
+    assert flips > 0
+
+
+@pytest.mark.parametrize("p", [4, 5, 6])
+def test_high_p_synchronous_zero_temperature_parity(p):
+    # the sign rule of the synchronous schedule (T = 0), with int16 entries
+    model = HIGH_P_CASES[f"p{p}-int16"]
+    flips = _run_backends(
+        model,
+        ["reference", "numba"],
+        dynamics=SYNCHRONOUS,
+        site_order="fixed",
+        n_sweeps=3,
+        n_chains=3,
+        seed=90 + p,
+        beta=np.inf,
+    )
+    assert flips > 0
+
+
+@pytest.mark.parametrize("p", [4, 5, 6])
+def test_high_p_flip_changes_energy_by_two_sigma_h(p):
+    # E = N e; flipping spin i changes E by exactly 2 s_i h_i, and the tracked P_3, P_5
+    # change by -2 s_i xi^3, xi^5. With N = 32 and the weight p, e = -sum_k g_p / N^p and
+    # h = p nu / N^(p-1) are dyadic rationals below 2**53, computed without rounding
+    N, K = 32, 4
+    xi = supervised(K, N, 5, 0.5, seed=100 + p)
+    model = HebbianModel(xi, p=p, weights=np.full(K, float(p)))
+    arrays = prepare(model)
+    assert arrays.mode == POWER_UNIFORM
+    x64 = xi.astype(np.int64)
+    rng = np.random.default_rng(101 + p)
+    evens = {m: model.power_sums(m) for m in range(4, p + 1, 2)}
+
+    def energy(s):
+        powers = {m: power_sums(s, xi, m) for m in range(3, p + 1, 2)} | evens
+        return hebbian_energy(
+            overlap_sums(s, xi),
+            nnz=model.square_sums,
+            weights=model.weights,
+            p=p,
+            n_neurons=N,
+            power_sums=powers,
+        )
+
+    Kp = arrays.xi_t.shape[1]
+    for s in random_spins(rng, 2, N).astype(np.int64):
+        state = initial_sums(arrays, s[None])[0]
+        assert state.dtype == np.int64 and state.shape == ((1 + arrays.n_odd) * Kp,)
+        for a, m in enumerate(odd_power_orders(p, model.max_abs_entry)):
+            np.testing.assert_array_equal(state[(a + 1) * Kp :][:K], (x64**m) @ s)
+        for i in range(N):
+            h = reference.hebbian_field(i, int(s[i]), state, arrays)
+            flipped = s.copy()
+            flipped[i] = -s[i]
+            assert N * (energy(flipped) - energy(s)) == 2 * s[i] * h
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scale", [0.05, 0.12])
+@pytest.mark.parametrize("dynamics", ["heat_bath", "metropolis"])
+def test_p4_monte_carlo_matches_exact_enumeration(scale, dynamics):
+    # N = 10, two memories with entries in [-5, 5] at p = 4; temperatures in units of
+    # <xi^2>^2 (the field of a retrieval state): ordered (0.05, <m^2> = 3.6 of at most
+    # 4.8) and crossover (0.12). Fixed seeds, 8 chains; |MC - exact| < Z_MAX = 4 Sokal
+    # standard errors of <m_k^2> and <E/N> (a false alarm rate of 6e-5 per comparison)
+    model = HebbianModel(supervised(2, 10, 5, 0.6, seed=110), p=4)
+    assert model.max_abs_entry > 1
+    temperature = scale * mean_square(model) ** 2
+    exact = exact_averages(model, temperature=temperature)
+    ds = simulate(
+        model,
+        temperature=temperature,
+        dynamics=dynamics,
+        n_sweeps=5000,
+        n_burn=200,
+        n_chains=8,
+        seed=int(100 * scale) + 11 + 7 * (dynamics == "metropolis"),
+    )
+    assert ds.attrs["backend"] == "numba"
+    z_m2, z_e = z_scores(ds, exact)
+    assert np.all(z_m2 < Z_MAX), (z_m2, ds.m2_mean.values, exact.m2)
+    assert z_e < Z_MAX, (z_e, float(ds.energy_mean), exact.energy)
+    # the test has power: errors are small compared with the quantities
+    assert float(ds.energy_stderr) < 0.03 * abs(exact.energy)
+    assert np.all(ds.m2_stderr.values < 0.03 * exact.m2)
+    _, z_wrong = z_scores(ds, exact_averages(model, temperature=1.3 * temperature))
+    assert z_wrong > 3 * Z_MAX  # and it detects a wrong temperature
+
+
+def test_p4_exact_enumeration_ground_state():
+    # one integer memory: sigma = sign(xi) is a ground state (each ordered tuple of
+    # distinct sites adds prod |xi| >= 0), E/N = -g_4(|xi|) / (4 N^4)
+    xi = np.array([[3, -1, 2, 1, -4, 1, 1, -2, 5, 1]])
+    model = HebbianModel(xi, p=4)
+    exact = exact_averages(model, temperature=0)
+    N = xi.shape[1]
+    want = brute_force_products(np.abs(xi[0]), 4)
+    assert exact.energy == pytest.approx(-want / (4 * N**4), rel=1e-14)
+    assert exact.m2[0] == pytest.approx((np.abs(xi).sum() / N) ** 2, rel=1e-14)
+
+
+def test_high_p_simulate_runs_on_the_cpu():
+    # device='auto' picks the CPU; the Dataset's energies are those of the final spins
+    model = HIGH_P_CASES["p6-int8"]
+    ds = simulate(model, temperature=1.0 / _high_p_beta(model), n_sweeps=4, n_chains=2, seed=1)
+    assert ds.attrs["backend"] == "numba" and ds.attrs["device"] == "cpu"
+    s = ds.spins.values
+    powers = {m: power_sums(s, model.memories, m) for m in (3, 5)}
+    powers.update({m: model.power_sums(m) for m in (4, 6)})
+    e = hebbian_energy(
+        overlap_sums(s, model.memories),
+        nnz=model.square_sums,
+        weights=model.weights,
+        p=6,
+        n_neurons=model.n_neurons,
+        power_sums=powers,
+    )
+    np.testing.assert_array_equal(ds.energy.isel(time=-1).values, e)
+    # a batch of CPU members gives each the Dataset it has alone
+    other = HIGH_P_CASES["p6-int16"]
+    models = [model, HebbianModel(other.memories[:, :9], p=6)]
+    kw = dict(n_sweeps=3, n_chains=2)
+    batch = simulate_batch(models, temperature=[0.5, 0.5], seed=[3, 4], **kw)
+    for m, seed, got in zip(models, [3, 4], batch):
+        alone = simulate(m, temperature=0.5, seed=seed, **kw)
+        for name in alone.data_vars:
+            np.testing.assert_array_equal(alone[name].values, got[name].values, err_msg=name)
+
+
+def test_high_p_blocked_and_gpu_refuse(monkeypatch):
+    from hebbian.montecarlo import backends
+
+    monkeypatch.setattr(backends, "require_cupy", lambda: None)
+    model = HIGH_P_CASES["p4-int8"]
+    reason = blocked.model_limitation(model)
+    assert reason is not None and "integer memories up to p = 3" in reason
+    assert "\n" not in reason and "max|xi| = 5" in reason
+    pick = dict(dynamics="heat_bath", site_order="shared")
+    assert choose_backend(model, device="auto", **pick) == "numba"
+    assert choose_backend(model, device="cpu", **pick) == "numba"
+    with pytest.raises(ValueError, match="device 'gpu' cannot run this: .*up to p = 3") as info:
+        choose_backend(model, device="gpu", **pick)
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match="backend 'blocked' cannot run this: .*up to p = 3"):
+        choose_backend(model, backend="blocked", **pick)
+    with pytest.raises(ValueError, match="use the CPU engine"):
+        blocked.prepare_hebbian(model)
+    with pytest.raises(ValueError, match="cannot run this"):
+        simulate(model, temperature=1.0, n_sweeps=1, backend="blocked", site_order="shared")
+    # ternary memories at p >= 4 still run on the blocked scheme
+    assert blocked.model_limitation(HebbianModel(np.sign(model.memories + 0.5), p=4)) is None
+
+
+def test_high_p_field_bound():
+    # max(K, p) max(N, p)^(p-1) X^p < 2**62 (general weights: p in place of max(K, p))
+    kw = dict(p=4, uniform=True, n_memories=2**10, n_neurons=2**12)
+    # 2**10 2**36 X^4 < 2**62 for X^4 < 2**16: X <= 15
+    assert field_mode(**kw, max_entry=15) == POWER_UNIFORM
+    with pytest.raises(ValueError) as info:
+        field_mode(**kw, max_entry=16)
+    message = str(info.value)
+    assert "\n" not in message
+    assert "max(K, p) max(N, p)^(p-1) max|xi|^p < 2**62" in message
+    assert "K = 1024, N = 4096, p = 4, max|xi| = 16" in message
+    assert message.endswith("at these sizes max|xi| <= 15")
+    # general weights: 4 * 2**36 * X^4 < 2**62 for X^4 < 2**24: X <= 63
+    weighted = dict(kw, uniform=False)
+    assert field_mode(**weighted, max_entry=63) == POWER_WEIGHTED
+    with pytest.raises(ValueError, match=r"p max\(N, p\)\^\(p-1\).*max\|xi\| <= 63$"):
+        field_mode(**weighted, max_entry=64)
+    # small K and N count as p: the recursion's intermediate terms
+    assert field_mode(p=6, uniform=True, n_memories=1, n_neurons=2, max_entry=2**7) == (
+        POWER_UNIFORM
+    )  # 6 * 6^5 * 2**42 < 2**62
+    with pytest.raises(ValueError, match=r"max\|xi\| <= "):
+        field_mode(p=6, uniform=True, n_memories=1, n_neurons=2, max_entry=2**9)
+    # ternary memories and p = 3 keep their modes and bounds
+    assert field_mode(p=4, uniform=True, n_memories=2**10, n_neurons=2**12) == UNIFORM
+    assert field_mode(p=3, uniform=True, n_memories=2**10, n_neurons=2**12, max_entry=645) == (
+        UNIFORM
+    )
+    with pytest.raises(ValueError, match="up to p = 6"):
+        field_mode(p=7, uniform=True, n_memories=1, n_neurons=10, max_entry=2)
+    # a model beyond the exact range is refused when the engines prepare it
+    xi = np.ones((2, 300), dtype=np.int16)
+    xi[0, 0] = 200
+    model = HebbianModel(xi, p=5)
+    for backend in ("numba", "reference"):
+        with pytest.raises(ValueError, match=r"exact integer fields .* max\|xi\| = 200"):
+            MarkovChains(model, np.ones(300), backend=backend)
+    # the power sums of the model refuse int64 overflow
+    big = np.ones((1, 20), dtype=np.int16)
+    big[0, 0] = MAX_ENTRY
+    with pytest.raises(ValueError, match=r"N max\|xi\|\^m < 2\*\*63"):
+        HebbianModel(big, p=6).power_sums(6)
+
+
+def test_high_p_tracked_sums_layout():
+    # the kernels' state: overlap sums, then P_3 (and P_5), each K_pad wide, int64
+    model = HIGH_P_CASES["p6-int8"]
+    arrays = prepare(model)
+    K, Kp = model.n_memories, arrays.xi_t.shape[1]
+    s = random_spins(np.random.default_rng(120), 3, model.n_neurons)
+    state = initial_sums(arrays, s)
+    assert state.dtype == np.int64 and state.shape == (3, 3 * Kp)
+    np.testing.assert_array_equal(state[:, :K], overlap_sums(s, model.memories))
+    np.testing.assert_array_equal(state[:, Kp : Kp + K], power_sums(s, model.memories, 3))
+    np.testing.assert_array_equal(state[:, 2 * Kp : 2 * Kp + K], power_sums(s, model.memories, 5))
+    assert not state[:, K:Kp].any() and not state[:, Kp + K : 2 * Kp].any()
+    np.testing.assert_array_equal(block_power_sums(model.site_major, s, 3), state[:, Kp : 2 * Kp])
+    np.testing.assert_array_equal(block_cube_sums(model.site_major, s), state[:, Kp : 2 * Kp])
+    chains = MarkovChains(model, s, backend="numba")
+    assert chains.odd_sums.shape == (3, 2, K)
+    assert odd_power_orders(6, 5) == (3, 5) and odd_power_orders(5, 5) == (3,)
+    assert odd_power_orders(4, 5) == (3,) and odd_power_orders(3, 5) == ()
+    assert odd_power_orders(6, 1) == ()
+    # ternary models and p <= 3 keep their arrays: no tracked sums
+    for other in (HebbianModel(random_patterns(3, 20, seed=121), p=6), P3_CASES["small"]):
+        o_arrays = prepare(other)
+        assert o_arrays.n_odd == 0 and o_arrays.fourth.size == 0
+        o_spins = random_spins(np.random.default_rng(0), 2, other.n_neurons)
+        o_state = initial_sums(o_arrays, o_spins)
+        assert o_state.shape[1] == o_arrays.xi_t.shape[1]
+        assert MarkovChains(other, np.ones(other.n_neurons)).odd_sums is None
+    with pytest.raises(ValueError, match="odd"):
+        block_power_sums(model.site_major, s, 4)
+
+
+def test_memory_estimate_counts_the_tracked_sums():
+    base = dict(n_neurons=2000, n_memories=400, n_chains=4, n_sweeps=2, max_entry=5)
+    p3 = estimate_run_bytes(**base, p=3)
+    for p in (4, 5, 6):
+        assert estimate_run_bytes(**base, p=p) > estimate_run_bytes(**base)
+    assert estimate_run_bytes(**base, p=6) >= estimate_run_bytes(**base, p=4)
+    assert p3 > 0
+    # ternary memories track nothing
+    assert estimate_run_bytes(**dict(base, max_entry=1), p=6) == estimate_run_bytes(
+        **dict(base, max_entry=1)
+    )

@@ -83,7 +83,7 @@ def test_memories_int8_read_only():
     [
         ({"memories": np.ones((2, 5)), "p": 1}, "p must be >= 2, got 1"),
         ({"memories": np.ones(5)}, "memories must be a (K, N) array"),
-        ({"memories": np.full((2, 5), 3), "p": 4}, "entries must be in {-1, 0, +1}"),
+        ({"memories": np.full((2, 5), 3), "p": 7}, "entries must be in {-1, 0, +1}"),
         ({"memories": np.full((2, 5), 0.5)}, "entries must be in {-1, 0, +1}"),
         ({"memories": np.ones((2, 5)), "weights": np.ones(3)}, "weights must have shape (2,)"),
         ({"memories": np.ones((2, 5)), "weights": [1.0, np.nan]}, "weights must be finite"),

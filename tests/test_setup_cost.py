@@ -335,7 +335,7 @@ def test_memories_outside_ternary_are_rejected(bad):
     xi = np.ones((3, 40), dtype=dtype)
     xi[2, 17] = bad
     with pytest.raises(ValueError, match=r"entries must be in \{-1, 0, \+1\}"):
-        HebbianModel(xi, p=4)  # integers beyond +-1 are memories at p = 2 and 3 only
+        HebbianModel(xi, p=7)  # integers beyond +-1 are memories at p = 2 to 6 only
     with pytest.raises(ValueError, match="must be in"):
         noisy_examples(xi, quality=0.5, n_examples=1, seed=0)
     with pytest.raises(ValueError, match="must be in"):

@@ -54,7 +54,10 @@ rule is :func:`hebbian.montecarlo.dynamics.new_spins`, the element-wise form of 
 CPU rule.
 
 Integer memories (p = 2 and 3, entries up to :math:`X = \\max|\\xi_{kj}|`; see
-:class:`~hebbian.models.HebbianModel`) take the same paths. At p = 2 :math:`n_j` becomes
+:class:`~hebbian.models.HebbianModel`) take the same paths. At p >= 4 their field needs
+the spin-dependent odd power sums :math:`\\sum_i \\xi_{ki}^3\\sigma_i` that only the CPU
+engines track, so :func:`model_limitation` refuses them here (``device="auto"`` runs
+them on the CPU). At p = 2 :math:`n_j` becomes
 :math:`\\sum_k \\xi_{kj}^2 \\le K X^2` (``diag``, the squares summed, as for ternary
 entries), :math:`|M_k| \\le X N`, every partial sum of :math:`\\xi_B M` is bounded by
 :math:`K X^2 N`, the in-block couplings :math:`|G_{ut}| \\le K X^2` and the updates
@@ -177,8 +180,9 @@ def model_limitation(model) -> str | None:
     """Why the blocked engines cannot run ``model`` exactly, or None if they can.
 
     The float64 products are exact for :math:`K (N + p - 1)^{p-1} X^p < 2^{52}`, with
-    :math:`X = \\max|\\xi_{ki}|` (1 for ternary memories; integer memories have p = 2
-    or 3), from the bounds of the module docstring.
+    :math:`X = \\max|\\xi_{ki}|` (1 for ternary memories; integer memories run here at
+    p = 2 and 3 only), from the bounds of the module docstring. Integer memories at
+    p >= 4 need the odd power sums that only the CPU engines track.
     """
     if not isinstance(model, HebbianModel):
         return f"the blocked (GPU) engine runs Hebbian models only, got a {type(model).__name__}"
@@ -186,6 +190,12 @@ def model_limitation(model) -> str | None:
         return "the blocked (GPU) engine needs equal memory weights, got general weights"
     N, K, p = model.n_neurons, model.n_memories, model.p
     X = max(model.max_abs_entry, 1)
+    if X > 1 and p >= 4:
+        return (
+            f"the blocked (GPU) engine runs integer memories up to p = 3, got p = {p} with "
+            f"max|xi| = {X} (the field needs the odd power sums sum_i xi^3 sigma_i that "
+            f"only the CPU engines track)"
+        )
     if K * (N + p - 1) ** (p - 1) * X**p >= 2**52:
         entries = "" if X == 1 else f" (times max|xi|^{p} = {X}^{p} for integer memories)"
         return (

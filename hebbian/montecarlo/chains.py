@@ -2,7 +2,10 @@
 
 * :class:`MarkovChains` owns the state of ``C`` chains of one model: ``spins`` (C, N)
   int8 and, for a :class:`~hebbian.models.HebbianModel`, the exact integer overlap sums
-  ``sums`` (C, K), both updated in place by :meth:`MarkovChains.sweep`.
+  ``sums`` (C, K), both updated in place by :meth:`MarkovChains.sweep`; for integer
+  memories at p >= 4 also the odd power sums ``odd_sums`` (C, n_odd, K) int64,
+  :math:`P_{3,k} = \\sum_i \\xi_{ki}^3\\sigma_i` (and :math:`P_{5,k}` at p = 6), which
+  their field needs (:class:`~hebbian.montecarlo.arrays.HebbianArrays`).
 * :class:`ChainBatch` advances the chains of ``D`` models together (the *members* of a
   batch: disorder samples, loads, temperatures). On the blocked backends
   (:mod:`hebbian.montecarlo.blocked`) one array holds every member and one set of
@@ -20,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from hebbian.models import CouplingModel, HebbianModel
-from hebbian.montecarlo.arrays import block_cube_sums, initial_sums, prepare
+from hebbian.montecarlo.arrays import block_power_sums, initial_sums, prepare
 from hebbian.montecarlo.backends import blocked_backend_names, get_backend
 from hebbian.montecarlo.blocked import shared_order
 from hebbian.montecarlo.dynamics import SYNCHRONOUS
@@ -69,6 +72,11 @@ class MarkovChains:
     sums : (C, K) array of int, or None
         Exact overlap sums :math:`M_k = \\sum_i \\xi_{ki}\\sigma_i` (Hebbian models): a
         view of the kernels' padded (C, K_pad) array.
+    odd_sums : (C, n_odd, K) array of int64, or None
+        The tracked odd power sums :math:`P_{m,k} = \\sum_i \\xi_{ki}^m\\sigma_i`,
+        m = 3 (and 5 at p = 6), of integer memories at p >= 4 (a view of the kernels'
+        state, :func:`~hebbian.montecarlo.arrays.initial_sums`); None for every other
+        model.
     """
 
     def __init__(
@@ -90,9 +98,10 @@ class MarkovChains:
             host_sums = initial_sums(prepare(model), s)
             self._padded_sums = k.place(host_sums)
             self.sums = self._padded_sums[:, : model.n_memories]
+            self.odd_sums = _odd_view(model, self._padded_sums)
         else:
             self._arrays = None
-            self._padded_sums = self.sums = None
+            self._padded_sums = self.sums = self.odd_sums = None
 
     @classmethod
     def _member(cls, model, spins, padded_sums, backend):
@@ -102,6 +111,7 @@ class MarkovChains:
         self._arrays = None
         self.spins, self._padded_sums = spins, padded_sums
         self.sums = padded_sums[:, : model.n_memories]
+        self.odd_sums = None  # blocked batches run no model that tracks them
         return self
 
     @property
@@ -143,6 +153,12 @@ class MarkovChains:
             return None
         return self.host_array(self.sums)
 
+    def host_odd_sums(self) -> np.ndarray | None:
+        """Return the tracked odd power sums as a NumPy array, (C, n_odd, K), or None."""
+        if self.odd_sums is None:
+            return None
+        return self.host_array(self.odd_sums)
+
     def overlaps(self) -> np.ndarray:
         """Mattis overlaps :math:`m_k = M_k / N`, (C, K) float64 (K = 0 without memories)."""
         return _overlaps(self.model, self.spins, self.host_sums())
@@ -150,11 +166,12 @@ class MarkovChains:
     def energy(self) -> np.ndarray:
         """Energy per spin of every chain, (C,) float64 (:mod:`hebbian.observables`).
 
-        For integer memories at p = 3 it also needs the sums of cubes
-        :math:`\\sum_i \\xi_{ki}^3\\sigma_i`, computed from the spins (on the host).
+        For integer memories at p >= 3 it also needs the odd power sums
+        :math:`\\sum_i \\xi_{ki}^m\\sigma_i`, m = 3..p: the tracked ones
+        (:attr:`odd_sums`), the others computed from the spins (on the host).
         """
-        spins = self.host_spins() if _needs_cube_sums(self.model) else self.spins
-        return _energy(self.model, spins, self.host_sums())
+        spins = self.host_spins() if _spin_power_orders(self.model) else self.spins
+        return _energy(self.model, spins, self.host_sums(), self.host_odd_sums())
 
 
 def _overlaps(model, spins, sums) -> np.ndarray:
@@ -167,34 +184,63 @@ def _overlaps(model, spins, sums) -> np.ndarray:
     return overlap_sums(spins, model.memories) / N
 
 
-def _needs_cube_sums(model) -> bool:
-    """Whether the energy of ``model`` needs the sums of cubes (integer memories, p = 3)."""
-    return isinstance(model, HebbianModel) and model.p == 3 and not model.is_ternary
+def _spin_power_orders(model) -> tuple[int, ...]:
+    """Odd orders ``3 <= m <= p`` of the power sums the energy of ``model`` needs.
+
+    Integer memories at p >= 3 only (ternary memories: :math:`P_m = M_k`).
+    """
+    if not isinstance(model, HebbianModel) or model.p < 3 or model.is_ternary:
+        return ()
+    return tuple(range(3, model.p + 1, 2))
 
 
-def _energy(model, spins, sums) -> np.ndarray:
+def _energy(model, spins, sums, odd_sums=None) -> np.ndarray:
     """Energies per spin from host ``sums`` (Hebbian models) or host ``spins``.
 
-    Integer memories at p = 3 also need the exact sums of cubes
-    :math:`P_{3,k} = \\sum_i \\xi_{ki}^3\\sigma_i` of the host ``spins``
-    (:func:`~hebbian.montecarlo.arrays.block_cube_sums`, :math:`O(C N K)` per
-    measurement; the sweeps never track them).
+    Integer memories at p >= 3 also need the exact odd power sums
+    :math:`P_{m,k} = \\sum_i \\xi_{ki}^m\\sigma_i`, m = 3..p: those tracked by the
+    chains (``odd_sums``, (C, n_odd, K): :math:`P_3`, and :math:`P_5` at p = 6), the
+    others (:math:`P_3` at p = 3, :math:`P_5` at p = 5) from the host ``spins``
+    (:func:`~hebbian.montecarlo.arrays.block_power_sums`, :math:`O(C N K)` per
+    measurement), and the constant even ones beyond :math:`P_2`
+    (:meth:`~hebbian.models.HebbianModel.power_sums`).
     """
-    if sums is not None:
-        cubes = None
-        if _needs_cube_sums(model):
-            cubes = block_cube_sums(model.site_major, spins)[:, : model.n_memories]
-        return hebbian_energy(
-            sums,
-            nnz=model.square_sums,
-            weights=model.weights,
-            p=model.p,
-            n_neurons=model.n_neurons,
-            cube_sums=cubes,
+    if sums is None:
+        if not model.symmetric:  # no energy function (CouplingModel)
+            return np.full(spins.shape[0], np.nan)
+        return coupling_energy(spins, model.couplings)
+    powers = None
+    orders = _spin_power_orders(model)
+    if orders:
+        K = model.n_memories
+        tracked = (
+            {}
+            if odd_sums is None
+            else {2 * a + 3: odd_sums[:, a] for a in range(odd_sums.shape[1])}
         )
-    if not model.symmetric:  # no energy function (CouplingModel)
-        return np.full(spins.shape[0], np.nan)
-    return coupling_energy(spins, model.couplings)
+        powers = {
+            m: tracked[m] if m in tracked else block_power_sums(model.site_major, spins, m)[:, :K]
+            for m in orders
+        }
+        powers.update({m: model.power_sums(m) for m in range(4, model.p + 1, 2)})
+    return hebbian_energy(
+        sums,
+        nnz=model.square_sums,
+        weights=model.weights,
+        p=model.p,
+        n_neurons=model.n_neurons,
+        power_sums=powers,
+    )
+
+
+def _odd_view(model, padded_sums):
+    """Return the tracked odd power sums in the kernels' state, (C, n_odd, K), or None."""
+    K_pad = model.site_major.shape[1]
+    n_odd = padded_sums.shape[1] // K_pad - 1
+    if n_odd == 0:
+        return None
+    C = padded_sums.shape[0]
+    return padded_sums[:, K_pad:].reshape(C, n_odd, K_pad)[:, :, : model.n_memories]
 
 
 class ChainBatch:

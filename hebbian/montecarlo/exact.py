@@ -8,9 +8,9 @@ The oracle for the Monte Carlo engines: for a model of a handful of spins,
     \\langle A \\rangle = \\frac{1}{Z}\\sum_\\sigma A(\\sigma)\\, e^{-\\beta E(\\sigma)},
 
 with the energies of :mod:`hebbian.observables` (the self-interactions of a Hebbian
-model removed with :attr:`~hebbian.models.HebbianModel.square_sums`, and at p = 3 with
-the sums of cubes :func:`~hebbian.observables.cube_sums` of every state, so that
-integer memories at p = 2 and 3 are exact too). States are enumerated in vectorised
+model removed with :attr:`~hebbian.models.HebbianModel.square_sums`, and at p >= 3 with
+the power sums :func:`~hebbian.observables.power_sums` of every state, so that integer
+memories at p = 2 to 6 are exact too). States are enumerated in vectorised
 chunks; weights are shifted by the ground-state energy, so no overflow occurs at low
 temperature. At ``T = 0`` the averages are over the degenerate ground states.
 """
@@ -23,7 +23,7 @@ import numpy as np
 
 from hebbian._validation import check_int, check_real
 from hebbian.models import CouplingModel, HebbianModel
-from hebbian.observables import coupling_energy, cube_sums, hebbian_energy, overlap_sums
+from hebbian.observables import coupling_energy, hebbian_energy, overlap_sums, power_sums
 
 __all__ = ["MAX_EXACT_NEURONS", "ExactAverages", "enumerate_states", "exact_averages"]
 
@@ -75,14 +75,16 @@ def enumerate_states(n_neurons: int, start: int = 0, stop: int | None = None) ->
 def _energies_and_overlaps(model, states):
     if isinstance(model, HebbianModel):
         sums = overlap_sums(states, model.memories)
-        integer_p3 = model.p == 3 and not model.is_ternary
+        powers = None
+        if model.p >= 3 and not model.is_ternary:
+            powers = {m: power_sums(states, model.memories, m) for m in range(3, model.p + 1)}
         e = hebbian_energy(
             sums,
             nnz=model.square_sums,
             weights=model.weights,
             p=model.p,
             n_neurons=model.n_neurons,
-            cube_sums=cube_sums(states, model.memories) if integer_p3 else None,
+            power_sums=powers,
         )
         return e, sums / model.n_neurons
     e = coupling_energy(states, model.couplings)

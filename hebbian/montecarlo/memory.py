@@ -23,7 +23,7 @@ import numpy as np
 from hebbian._parallel import workers
 from hebbian._validation import check_int, check_real
 from hebbian.models import MAX_ENTRY, padded_memory_count
-from hebbian.montecarlo.arrays import sums_dtype
+from hebbian.montecarlo.arrays import odd_power_orders, sums_dtype
 from hebbian.montecarlo.backends import blocked_backend_names
 from hebbian.patterns import DRAW_SLICE
 
@@ -72,15 +72,19 @@ def estimate_run_bytes(
       dilution);
     * engine set-up: the chains' spins ``C N`` and their check ``2 C N``, the overlap
       sums ``C Kp`` (:func:`~hebbian.montecarlo.arrays.sums_dtype`: int16, int32 or
-      int64, from ``N max_entry``) and the threads' int32 (or int64) partial sums;
+      int64, from ``N max_entry``) and the threads' int32 (or int64) partial sums; for
+      integer memories at p >= 4 the tracked odd power sums too (the state becomes
+      ``8 (1 + n_odd) C Kp``, int64, ``n_odd`` = 1 at p = 4, 5 and 2 at p = 6), each
+      computed with ``8 C Kp`` in each thread and once more for their sum;
     * sweeps: the draws of two sweeps alive together (the previous sweep's are freed
       once the next are drawn): ``(16 + 8 u) C N`` for a random order per chain
       (float64 uniforms, int32 order), ``16 N + 8 u C N`` for a shared order and
       ``4 N + 16 u C N`` for the fixed order and the synchronous schedule, whose kernel
       also holds an int64 row of ``N`` per thread; the float32 copy of the spins ``4 C N``
-      of the q measurement (``C >= 2``); for integer memories at p = 3 the energy's
-      sums of cubes, ``8 C Kp`` in each thread and once more for their sum, and four
-      float64 ``C K`` temporaries; the recorded overlaps, ``8 C K`` per measurement;
+      of the q measurement (``C >= 2``); for integer memories at p = 3 (and 5) the
+      energy's sums of cubes (fifth powers), ``8 C Kp`` in each thread and once more for
+      their sum, and four float64 ``C K`` temporaries (twenty at p >= 4: Newton's
+      recursion); the recorded overlaps, ``8 C K`` per measurement;
     * Dataset: the recorded overlaps three times (list, trace, ``m**2`` or ``|m|``) and
       the FFTs of their autocorrelations (4 float64 arrays of the series zero-padded
       to ``2**ceil(log2(2 n - 1))`` measurements), the ``neuron`` coordinate ``8 N``
@@ -133,13 +137,15 @@ def estimate_run_bytes(
         Threads of the set-up (default: the CPUs this process may use).
     max_entry : int, optional
         :math:`\\max|\\xi|` of the memories (1: ternary patterns, the CLI's; larger for
-        the integer memories of :class:`~hebbian.models.HebbianModel`, p = 2 or 3),
+        the integer memories of :class:`~hebbian.models.HebbianModel`, p = 2 to 6),
         which sets the storage (int8 up to 127, else int16) and the overlap sums' type.
         Patterns held by the caller in a wider type than the model's cost more.
     p : int, optional
-        Interaction order (``p >= 2``): with integer memories at p = 3 every energy
-        measurement also computes the sums of cubes
-        (:func:`~hebbian.montecarlo.arrays.block_cube_sums`).
+        Interaction order (``p >= 2``): with integer memories at p = 3 (and 5) every
+        energy measurement also computes the sums of cubes (fifth powers)
+        (:func:`~hebbian.montecarlo.arrays.block_power_sums`); at p >= 4 the chains
+        track the odd power sums of the field
+        (:func:`~hebbian.montecarlo.arrays.odd_power_orders`).
 
     Returns
     -------
@@ -170,6 +176,10 @@ def estimate_run_bytes(
     sums_type = sums_dtype(N, X)
     sums = C * Kp * np.dtype(sums_type).itemsize
     setup = kept + 3 * C * N + sums + n_threads * C * Kp * (8 if sums_type == np.int64 else 4)
+    n_odd = len(odd_power_orders(p, X))
+    if n_odd:  # the kernels' int64 state: overlap sums, then the odd power sums
+        sums = 8 * (1 + n_odd) * C * Kp
+        setup += sums + n_odd * (n_threads + 2) * 8 * C * Kp
     blocked = backend in blocked_backend_names()
     if blocked:
         setup += 16 * K * N
@@ -183,8 +193,10 @@ def estimate_run_bytes(
     else:
         draws = (16 + 8 * u) * C * N
     measure = (4 + 8 * u) * C * N + (4 * C * N if C >= 2 else 0)
-    if X > 1 and p == 3:  # the sums of cubes of the energy (chains.py)
+    if X > 1 and p in (3, 5):  # the sums of cubes (fifth powers) of the energy (chains.py)
         measure += (n_threads + 1) * 8 * C * Kp + 32 * C * K
+    if X > 1 and p >= 4:  # Newton's recursion of the energy on (C, K) float64 arrays
+        measure += 160 * C * K
     trace = 8 * n_meas * C * K
     sweeps = kept + C * N + sums + max(draws, measure) + trace
     fft = 8 * (1 << max(2 * n_meas - 1, 1).bit_length()) * C * K if n_meas >= 2 else 0

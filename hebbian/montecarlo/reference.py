@@ -17,22 +17,32 @@ follow the definitions of :mod:`hebbian.observables` literally:
   sites for any integer entries, since :math:`n_k - \\xi_{ki}^2` is the sum of their
   squares; every coincidence removed, in int64 within the bounds of
   :func:`~hebbian.montecarlo.arrays.field_mode`;
+* integer memories at 4 <= p <= 6 (modes ``POWER_UNIFORM``, ``POWER_WEIGHTED``):
+  :math:`g_{p-1}` of the other sites comes from Newton's identities,
+  :func:`hebbian.observables.newton_products_without` (the function the Numba kernels
+  compile), on the power sums :math:`P_1 = M_k`, :math:`P_2 = n_k`, the tracked
+  :math:`P_3 = \\sum_l \\xi_{kl}^3\\sigma_l` (and :math:`P_5` at p = 6) and the
+  constant :math:`P_4 = \\sum_l \\xi_{kl}^4`, each less the power of
+  :math:`x = \\xi_{ki}\\sigma_i`; the tracked sums follow the overlap sums in ``sums``
+  (:class:`~hebbian.montecarlo.arrays.HebbianArrays`) and a flip of site ``i`` to
+  :math:`s` adds :math:`2 s \\xi_{ki}^m` to :math:`P_{m,k}`;
 * the field of a coupling network, :math:`h_i = \\sum_j J_{ij}\\sigma_j`, is added in
   the order j = 0, ..., N-1;
 * the update of the visited site is :func:`hebbian.montecarlo.dynamics.new_spin`
   (heat bath, Metropolis, zero temperature); the synchronous (Little) schedule updates
   every site from the fields of the previous configuration.
-Arrays ``spins`` (C, N) and ``sums`` (C, K) are updated in place; each sweep returns
-the number of flipped spins per chain.
+Arrays ``spins`` (C, N) and ``sums`` (C, K_pad), or (C, (1 + n_odd) K_pad) with the
+tracked odd power sums, are updated in place; each sweep returns the number of flipped
+spins per chain.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from hebbian.montecarlo.arrays import WEIGHTED
+from hebbian.montecarlo.arrays import POWER_UNIFORM, POWER_WEIGHTED, WEIGHTED
 from hebbian.montecarlo.dynamics import HEAT_BATH, ZERO_TEMPERATURE, new_spin
-from hebbian.observables import ordered_products
+from hebbian.observables import newton_products_without, ordered_products
 
 __all__ = [
     "coupling_field",
@@ -47,12 +57,46 @@ __all__ = [
 def hebbian_field(i, s_i, sums, arrays):
     """Local field of site ``i`` of one chain (module docstring), a Python float."""
     x = arrays.xi_t[i].astype(np.int64)
+    if arrays.mode in (POWER_UNIFORM, POWER_WEIGHTED):
+        return _power_field(x, s_i, sums, arrays)
     g = ordered_products(arrays.p - 1, sums.astype(np.int64) - x * s_i, arrays.nnz - x * x)
     norm = float(arrays.xi_t.shape[0]) ** (arrays.p - 1)
     if arrays.mode != WEIGHTED:
         return arrays.w * float(np.sum(x * g)) / norm
     terms = arrays.weights * (x * g).astype(np.float64)
     return float(np.add.accumulate(terms)[-1]) / norm
+
+
+def _power_field(x, s_i, sums, arrays):
+    """Return the field of integer memories at p >= 4 (Newton's identities)."""
+    sums = sums.astype(np.int64)
+    Kp = x.shape[0]
+    P3 = sums[Kp : 2 * Kp]
+    P5 = sums[2 * Kp : 3 * Kp] if arrays.n_odd > 1 else 0
+    g = newton_products_without(
+        arrays.p - 1, x * s_i, sums[:Kp], arrays.nnz, P3, arrays.fourth, P5
+    )
+    norm = float(arrays.xi_t.shape[0]) ** (arrays.p - 1)
+    if arrays.mode == POWER_UNIFORM:
+        return arrays.w * float(np.sum(x * g)) / norm
+    terms = arrays.weights * (x * g).astype(np.float64)
+    return float(np.add.accumulate(terms)[-1]) / norm
+
+
+def _add_flip(sums, xi_row, new, n_odd):
+    """Add a flip of the site with memory row ``xi_row`` to ``new`` to one chain's sums."""
+    Kp = xi_row.shape[0]
+    x = xi_row.astype(np.int64)
+    sums[:Kp] += 2 * new * x.astype(sums.dtype)
+    for a in range(n_odd):  # P_3, P_5: + 2 new xi^m
+        sums[(a + 1) * Kp : (a + 2) * Kp] += 2 * new * x ** (2 * a + 3)
+
+
+def _recomputed(spins, xi_t, n_odd, dtype):
+    """Return the sums (overlap sums, then tracked odd power sums) of one chain's spins."""
+    s, x = spins.astype(np.int64), xi_t.astype(np.int64)
+    parts = [s @ x ** (2 * a + 1) for a in range(n_odd + 1)]
+    return np.concatenate(parts).astype(dtype)
 
 
 def coupling_field(i, spins, J):
@@ -72,7 +116,7 @@ def hebbian_sweep(spins, sums, arrays, beta, dynamics, order, uniforms):
             new = new_spin(s_i, h, beta, u, dynamics)
             if new != s_i:
                 spins[c, i] = new
-                sums[c] += 2 * new * arrays.xi_t[i].astype(sums.dtype)
+                _add_flip(sums[c], arrays.xi_t[i], new, arrays.n_odd)
                 flips[c] += 1
     return flips
 
@@ -89,7 +133,7 @@ def hebbian_synchronous(spins, sums, arrays, beta, uniforms):
             spins[c, i] = new_spin(int(old[i]), h, beta, u, rule)
         changed = spins[c] != old
         flips[c] = int(changed.sum())
-        sums[c] = (spins[c].astype(np.int64) @ arrays.xi_t.astype(np.int64)).astype(sums.dtype)
+        sums[c] = _recomputed(spins[c], arrays.xi_t, arrays.n_odd, sums.dtype)
     return flips
 
 
