@@ -29,20 +29,10 @@ import platform
 import numba
 import numpy as np
 from _timing import best_of
-from scipy.optimize import brentq
-from scipy.stats import norm
 
 from hebbian.learning import RULES, fixed_point_fraction, krauth_mezard, stabilities
 from hebbian.patterns import random_patterns
-
-
-def gardner_kappa(alpha: float) -> float:
-    """Optimal stability of random patterns at load ``alpha < 2`` (Gardner 1988)."""
-
-    def excess(k):
-        return (1 + k * k) * norm.cdf(k) + k * norm.pdf(k) - 1.0 / alpha
-
-    return brentq(excess, -10.0, 10.0, xtol=1e-14)
+from hebbian.theory import optimal_stability
 
 
 def mean_min_stability(model) -> float:
@@ -89,8 +79,8 @@ def main() -> None:
     N = n_minover
     K = (3 * N) // 2
     alpha = K / N
-    kappa = gardner_kappa(alpha)
-    kappa_eff = gardner_kappa(K / (N - 1))  # J_ii = 0: N - 1 inputs a neuron
+    kappa = float(optimal_stability(alpha))
+    kappa_eff = float(optimal_stability(K / (N - 1)))  # J_ii = 0: N - 1 inputs a neuron
     goal = (1 - args.target) * kappa
     xi = random_patterns(K, N, seed=2)
     print(f"## MinOver, N = {N}, K = {K} (alpha = {alpha:g}): kappa(alpha) = {kappa:.5f} "

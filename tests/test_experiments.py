@@ -37,6 +37,8 @@ def test_there_are_configs_for_every_kind():
         "dense_learning",
         "digits_learning",
         "supervised_phase_diagram",
+        "rules_fixed_points",
+        "perceptron_stability",
     }
 
 
@@ -180,6 +182,19 @@ TINY = {
         ("rho", [0.0, 0.2]),
         ("n_chains", 2),
         ("n_sweeps", 3),
+    ],
+    "krauth1987_perceptron_stability": [
+        ("n_neurons", [20, 30]),
+        ("alpha", [0.5, 1.0]),
+        ("n_samples", 2),
+        ("max_sweeps", 50),
+    ],
+    "tolmachev2020_rules_fixed_points": [
+        ("n_neurons", 30),
+        ("rules", ["hebb", "pseudo-inverse", "krauth-mezard"]),
+        ("alpha", [0.1, 0.5, 1.2]),
+        ("n_samples", 2),
+        ("max_sweeps", 5),
     ],
     "agliari2023_dense_digits": [
         ("orders", [2, 4]),
@@ -350,6 +365,17 @@ SMALL = {
         ("rho", [0.0, 0.2]),
         ("n_chains", 2),
         ("n_sweeps", 3),
+    ],
+    "krauth1987_perceptron_stability": [
+        ("n_neurons", [20, 40]),
+        ("alpha", [0.5, 1.0]),
+        ("n_samples", 2),
+    ],
+    "tolmachev2020_rules_fixed_points": [
+        ("n_neurons", 40),
+        ("alpha", [0.1, 0.2, 0.9]),
+        ("n_samples", 2),
+        ("max_sweeps", 10),
     ],
     "agliari2023_dense_digits": [
         ("orders", [3]),
@@ -708,6 +734,40 @@ def test_digits_split_the_images_of_each_digit_without_overlap():
     assert agreement.shape == (10, 61) and np.all((agreement >= 0) & (agreement <= 1))
     # a digit's archetype agrees with most of its images on most pixels
     assert np.all(agreement.mean(axis=1) > 0.7)
+
+
+def test_rule_names_are_checked_in_the_configuration():
+    cfg = load_config("tolmachev2020_rules_fixed_points")
+    with pytest.raises(ConfigError, match="has 'oja'; the names are hebb, storkey"):
+        resolve_parameters(cfg, quick=True, overrides=[("rules", ["hebb", "oja"])])
+    with pytest.raises(ConfigError, match="must not repeat a name"):
+        resolve_parameters(cfg, quick=True, overrides=[("rules", ["hebb", "hebb"])])
+    with pytest.raises(ConfigError, match="non-empty list of names"):
+        resolve_parameters(cfg, quick=True, overrides=[("rules", "hebb")])
+
+
+def test_rules_fixed_points_follow_the_rules_capacities():
+    # N = 60: the projection rule stores every pattern below alpha = 1 and none at
+    # alpha = 1 without its diagonal (J = identity minus the diagonal = 0); Hebb keeps
+    # every pattern at K = 2 (signal N - 1 against crosstalk N - 1 over sqrt(N - 1)
+    # standard deviations: P(fixed) = Phi(sqrt(59))^60 = 1 - 1e-13) and none at K = 60
+    ds = run_experiment(
+        "tolmachev2020_rules_fixed_points",
+        quick=True,
+        overrides=[
+            ("n_neurons", 60),
+            ("rules", ["hebb", "pseudo-inverse", "krauth-mezard"]),
+            ("alpha", [2 / 60, 0.5, 1.0]),
+            ("n_samples", 2),
+            ("max_sweeps", 200),
+        ],
+    )
+    fixed = ds.fixed
+    np.testing.assert_array_equal(fixed.sel(rule="pseudo-inverse").values, [1.0, 1.0, 0.0])
+    assert float(fixed.sel(rule="hebb", alpha=2 / 60)) == 1.0
+    assert float(fixed.sel(rule="hebb", alpha=1.0)) == 0.0
+    # MinOver stores alpha <= 1 (below Gardner's 2) within 200 sweeps
+    assert np.all(fixed.sel(rule="krauth-mezard").values == 1.0)
 
 
 def test_supervised_dense_p3_runs_integer_memories_and_follows_rs_deep_inside():

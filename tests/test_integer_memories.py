@@ -904,17 +904,28 @@ def test_p3_flip_changes_energy_by_two_sigma_h(case):
         assert N * (e1 - e0) == pytest.approx(2 * s[i] * h, rel=1e-10, abs=1e-9)
 
 
+# (p, N, sample seed, the two temperature scales, the stderr bound on <m^2>, seed offset)
+_EXACT_CASES = [(3, 12, 18, 0.3, 0.6, 0.05, 0), (4, 10, 110, 0.05, 0.12, 0.03, 11)]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("scale", [0.3, 0.6])
+@pytest.mark.parametrize("hot", [False, True])
 @pytest.mark.parametrize("dynamics", ["heat_bath", "metropolis"])
-def test_p3_monte_carlo_matches_exact_enumeration(scale, dynamics):
-    # N = 12, two memories with entries in [-5, 5] at p = 3; temperatures in units of
-    # <xi^2>^(3/2), the field of a retrieval state: ordered (0.3) and crossover (0.6).
-    # Fixed seeds, 8 chains; |MC - exact| < Z_MAX = 4 Sokal standard errors of <m_k^2>
-    # and <E/N>
-    model = HebbianModel(supervised(2, 12, 5, 0.6, seed=18), p=3)
+@pytest.mark.parametrize(
+    ("p", "N", "sample", "cold_scale", "hot_scale", "m2_bound", "offset"), _EXACT_CASES
+)
+def test_monte_carlo_of_integer_memories_matches_exact_enumeration(
+    p, N, sample, cold_scale, hot_scale, m2_bound, offset, hot, dynamics
+):
+    # two memories with entries in [-5, 5]; temperatures in units of <xi^2>^(p/2), the
+    # field of a retrieval state: ordered (the cold scale; at p = 4, <m^2> = 3.6 of at
+    # most 4.8) and crossover (the hot one). Fixed seeds, 8 chains; |MC - exact| <
+    # Z_MAX = 4 Sokal standard errors of <m_k^2> and <E/N> (a false alarm rate of 6e-5
+    # per comparison)
+    model = HebbianModel(supervised(2, N, 5, 0.6, seed=sample), p=p)
     assert model.max_abs_entry > 1
-    temperature = scale * mean_square(model) ** 1.5
+    scale = hot_scale if hot else cold_scale
+    temperature = scale * mean_square(model) ** (p / 2)
     exact = exact_averages(model, temperature=temperature)
     ds = simulate(
         model,
@@ -923,14 +934,15 @@ def test_p3_monte_carlo_matches_exact_enumeration(scale, dynamics):
         n_sweeps=5000,
         n_burn=200,
         n_chains=8,
-        seed=int(100 * scale) + 7 * (dynamics == "metropolis"),
+        seed=int(100 * scale) + offset + 7 * (dynamics == "metropolis"),
     )
+    assert ds.attrs["backend"] == "numba"
     z_m2, z_e = z_scores(ds, exact)
     assert np.all(z_m2 < Z_MAX), (z_m2, ds.m2_mean.values, exact.m2)
     assert z_e < Z_MAX, (z_e, float(ds.energy_mean), exact.energy)
     # the test has power: errors are small compared with the quantities
     assert float(ds.energy_stderr) < 0.03 * abs(exact.energy)
-    assert np.all(ds.m2_stderr.values < 0.05 * exact.m2)
+    assert np.all(ds.m2_stderr.values < m2_bound * exact.m2)
     _, z_wrong = z_scores(ds, exact_averages(model, temperature=1.3 * temperature))
     assert z_wrong > 3 * Z_MAX  # and it detects a wrong temperature
 
@@ -1283,38 +1295,6 @@ def test_high_p_flip_changes_energy_by_two_sigma_h(p):
             flipped = s.copy()
             flipped[i] = -s[i]
             assert N * (energy(flipped) - energy(s)) == 2 * s[i] * h
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("scale", [0.05, 0.12])
-@pytest.mark.parametrize("dynamics", ["heat_bath", "metropolis"])
-def test_p4_monte_carlo_matches_exact_enumeration(scale, dynamics):
-    # N = 10, two memories with entries in [-5, 5] at p = 4; temperatures in units of
-    # <xi^2>^2 (the field of a retrieval state): ordered (0.05, <m^2> = 3.6 of at most
-    # 4.8) and crossover (0.12). Fixed seeds, 8 chains; |MC - exact| < Z_MAX = 4 Sokal
-    # standard errors of <m_k^2> and <E/N> (a false alarm rate of 6e-5 per comparison)
-    model = HebbianModel(supervised(2, 10, 5, 0.6, seed=110), p=4)
-    assert model.max_abs_entry > 1
-    temperature = scale * mean_square(model) ** 2
-    exact = exact_averages(model, temperature=temperature)
-    ds = simulate(
-        model,
-        temperature=temperature,
-        dynamics=dynamics,
-        n_sweeps=5000,
-        n_burn=200,
-        n_chains=8,
-        seed=int(100 * scale) + 11 + 7 * (dynamics == "metropolis"),
-    )
-    assert ds.attrs["backend"] == "numba"
-    z_m2, z_e = z_scores(ds, exact)
-    assert np.all(z_m2 < Z_MAX), (z_m2, ds.m2_mean.values, exact.m2)
-    assert z_e < Z_MAX, (z_e, float(ds.energy_mean), exact.energy)
-    # the test has power: errors are small compared with the quantities
-    assert float(ds.energy_stderr) < 0.03 * abs(exact.energy)
-    assert np.all(ds.m2_stderr.values < 0.03 * exact.m2)
-    _, z_wrong = z_scores(ds, exact_averages(model, temperature=1.3 * temperature))
-    assert z_wrong > 3 * Z_MAX  # and it detects a wrong temperature
 
 
 def test_p4_exact_enumeration_ground_state():

@@ -51,7 +51,8 @@ class Param:
     """One parameter of an experiment kind.
 
     ``kind`` is ``"int"``, ``"float"``, ``"ints"`` (a list) or ``"floats"`` (a list or a
-    ``{start, stop, num}`` table, expanded with ``numpy.linspace``).
+    ``{start, stop, num}`` table, expanded with ``numpy.linspace``), or ``"names"``: a
+    list of distinct strings, each one of ``choices``.
     """
 
     kind: str
@@ -59,9 +60,12 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     default: Any = None
+    choices: tuple[str, ...] | None = None
 
     def parse(self, name: str, value: Any, where: str):
-        """Validate ``value``; return it as int, float or a list of them."""
+        """Validate ``value``; return it as int, float or a list of them (or of names)."""
+        if self.kind == "names":
+            return self._names(name, value, where)
         if self.kind in ("ints", "floats"):
             if isinstance(value, dict):
                 check_keys(f"{where} {name}", value, ("start", "stop", "num"))
@@ -82,6 +86,17 @@ class Param:
                 raise ConfigError(f"{where} {name} must not repeat a value, got {values}")
             return values
         return self._scalar(name, value, where, self.kind)
+
+    def _names(self, name, value, where):
+        allowed = ", ".join(self.choices or ())
+        if not isinstance(value, list) or not value:
+            raise ConfigError(f"{where} {name} must be a non-empty list of names ({allowed})")
+        for entry in value:
+            if entry not in (self.choices or ()):
+                raise ConfigError(f"{where} {name} has {entry!r}; the names are {allowed}")
+        if len(set(value)) != len(value):
+            raise ConfigError(f"{where} {name} must not repeat a name, got {value}")
+        return list(value)
 
     def _scalar(self, name, value, where, kind):
         ok = isinstance(value, int) if kind == "int" else isinstance(value, (int, float))

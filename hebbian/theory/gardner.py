@@ -69,6 +69,7 @@ __all__ = [
     "PSEUDO_INVERSE_CAPACITY",
     "PSEUDO_INVERSE_SPIN_GLASS_LOAD",
     "gardner_capacity",
+    "hebb_fixed_point_probability",
     "mceliece_capacity",
     "optimal_stability",
     "storkey_capacity",
@@ -233,6 +234,56 @@ def mceliece_capacity(n_neurons, *, simultaneous: bool = False) -> np.ndarray | 
     """
     N = _check_size(n_neurons)
     return scalar_or_array(N / ((4.0 if simultaneous else 2.0) * np.log(N)))
+
+
+def hebb_fixed_point_probability(
+    n_neurons, n_memories, *, self_coupling: bool = False
+) -> np.ndarray | float:
+    """Probability that a pattern is a fixed point of Hebb's couplings, at finite ``N``.
+
+    The signal-to-noise estimate behind McEliece, Posner, Rodemich, Venkatesh (IEEE
+    Trans. Inf. Theory 33, 461 (1987)): with :math:`J = \\frac1N\\sum_\\nu \\xi^\\nu
+    \\xi^{\\nu T}` and zero diagonal, the stability of site ``i`` of pattern ``mu`` is
+
+    .. math::
+
+        \\xi_i^\\mu h_i^\\mu = \\frac{N-1}{N} + \\frac1N \\sum_{j \\ne i}
+        \\sum_{\\nu \\ne \\mu} \\xi_i^\\mu\\xi_i^\\nu\\xi_j^\\nu\\xi_j^\\mu ,
+
+    the signal plus a crosstalk of :math:`(K-1)(N-1)` independent signs over ``N``:
+    mean 0, variance :math:`(K-1)(N-1)/N^2`, taken Gaussian. A kept diagonal (``K/N``)
+    adds to the signal. The sites are treated as independent, so
+
+    .. math::
+
+        P(\\text{fixed}) \\approx \\Phi\\Big(\\frac{N - 1 + sK}{\\sqrt{(K-1)(N-1)}}
+        \\Big)^N, \\qquad s = 1 \\text{ with the diagonal, } 0 \\text{ without.}
+
+    Setting it to :math:`1 - o(1)` gives :math:`K \\approx N/(2\\ln N)`
+    (:func:`mceliece_capacity`). ``K = 1`` has no crosstalk: probability 1.
+
+    Parameters
+    ----------
+    n_neurons : array_like
+        ``N >= 2``.
+    n_memories : array_like
+        ``K >= 1``.
+    self_coupling : bool
+        Whether the diagonal ``J_ii = K/N`` is kept.
+
+    Examples
+    --------
+    >>> round(float(hebb_fixed_point_probability(200, 28)), 3)
+    0.515
+    """
+    N = _check_size(n_neurons)
+    K = as_real_array("n_memories", n_memories, minimum=1.0)
+    shape, (N_flat, K_flat) = broadcast_flat(N, K)
+    signal = N_flat - 1.0 + (K_flat if self_coupling else 0.0)
+    with np.errstate(divide="ignore"):
+        x = signal / np.sqrt((K_flat - 1.0) * (N_flat - 1.0))
+    probability = np.exp(N_flat * np.log(ndtr(x)))
+    return scalar_or_array(probability.reshape(shape))
 
 
 def storkey_capacity(n_neurons) -> np.ndarray | float:

@@ -52,8 +52,12 @@ from hebbian.patterns import cue_each, random_patterns
 __all__ = ["HopfieldCapacity", "crossing_load", "extrapolate_capacity"]
 
 
-def extrapolate_capacity(n_neurons, alpha_c, alpha_c_err) -> tuple[float, float, float]:
+def extrapolate_capacity(
+    n_neurons, alpha_c, alpha_c_err, *, exponent: float = 0.5
+) -> tuple[float, float, float]:
     """Fit :math:`\\alpha_c(N) = \\alpha_c(\\infty) + b N^{-1/2}` by weighted least squares.
+
+    ``exponent`` replaces the :math:`1/2` of the finite-size term (1 fits in ``1/N``).
 
     The fit is the closed form of the two-parameter weighted least squares, with weights
     :math:`w = 1/\\sigma^2`, centred at the weighted mean :math:`\\bar x` of
@@ -72,7 +76,14 @@ def extrapolate_capacity(n_neurons, alpha_c, alpha_c_err) -> tuple[float, float,
         floored at 1e-4 (the grid resolution makes smaller bootstrap errors unreliable).
     """
     nan = float("nan")
-    x = 1.0 / np.sqrt(np.asarray(n_neurons, dtype=float))
+    sizes = np.asarray(n_neurons, dtype=float)
+    # correctly rounded for the two exponents in use (the same bits on every CPU)
+    if exponent == 0.5:
+        x = 1.0 / np.sqrt(sizes)
+    elif exponent == 1:
+        x = 1.0 / sizes
+    else:
+        x = sizes ** (-float(exponent))
     y = np.asarray(alpha_c, dtype=float)
     sigma = np.maximum(np.nan_to_num(np.asarray(alpha_c_err, dtype=float), nan=1.0), 1e-4)
     ok = np.isfinite(y)
