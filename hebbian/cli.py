@@ -242,7 +242,7 @@ def _simulate_table(s: dict) -> str:
 
 
 _LEARN_FLAGS = {"n_neurons": "--neurons", "n_memories": "--memories", "kappa": "--kappa",
-                "seed": "--seed", "rule": "--rule"}  # fmt: skip
+                "seed": "--seed", "rule": "--rule", "max_sweeps": "--max-sweeps"}  # fmt: skip
 
 
 @main.command("learn", short_help="Learn random patterns with one rule; fixed points, stability.")
@@ -252,12 +252,16 @@ _LEARN_FLAGS = {"n_neurons": "--neurons", "n_memories": "--memories", "kappa": "
 @click.option("--memories", "n_memories", type=int, required=True, help="K >= 1 patterns.")
 @click.option("--kappa", type=float, default=None, help="Margin of the gardner rule, in [0, 10].")
 @click.option("--self-coupling", is_flag=True, help="Keep the rule's diagonal J_ii.")
+@click.option("--max-sweeps", type=int, default=None,
+              help="Budget of the iterative rules, sweeps over the patterns.")  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Seed >= 0 (default: drawn and printed).")
 @click.option("--out", default=None, help="Write couplings and patterns to this .nc file.")
 @_FORCE
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_one_line(ValueError, OSError, flags=_LEARN_FLAGS)
-def learn(rule, n_neurons, n_memories, kappa, self_coupling, seed, out, force, as_json):
+def learn(
+    rule, n_neurons, n_memories, kappa, self_coupling, max_sweeps, seed, out, force, as_json
+):
     """Learn K random patterns of N neurons with one rule and measure what it stored.
 
     Prints the fraction of patterns that are fixed points of the zero-temperature
@@ -277,7 +281,7 @@ def learn(rule, n_neurons, n_memories, kappa, self_coupling, seed, out, force, a
     if out is not None:
         path = _output(out, default_name="couplings.nc", extensions=(".nc",), force=force)
     ds = learning_run(rule, n_neurons, n_memories, kappa=kappa, self_coupling=self_coupling,
-                      seed=seed)  # fmt: skip
+                      max_sweeps=max_sweeps, seed=seed)  # fmt: skip
     summary = learning_summary(ds)
     summary["out"] = None
     if path is not None:
@@ -298,6 +302,8 @@ def learn(rule, n_neurons, n_memories, kappa, self_coupling, seed, out, force, a
         f"  {'fixed points':<24}{s['fixed_point_fraction']:.4f} of the patterns",
         f"  {'smallest stability':<24}{s['min_stability']:.4f}",
         f"  {'symmetric couplings':<24}{'yes' if s['symmetric'] else 'no'}",
+        f"  {'neurons converged':<24}"
+        + ("n/a (one pass)" if s["converged"] is None else f"{s['converged']:.4f}"),
         f"  {'seed':<24}{s['seed']}",
         f"  {'time':<24}{s['seconds']:.3f} s",
     ]

@@ -494,11 +494,13 @@ def test_learn_json_and_out(tmp_path):
     # the projection rule stores every independent pattern (Kanter, Sompolinsky 1987)
     assert data["fixed_point_fraction"] == 1.0 and data["min_stability"] > 0
     assert data["symmetric"] is True and data["kappa"] is None and data["seed"] == 3
+    assert data["converged"] is None  # computed in one pass
     out = tmp_path / "j.nc"
     res = run("learn", "--rule", "gardner", "--kappa", "0.5", "--neurons", "60",
               "--memories", "20", "--seed", "3", "--out", str(out), "--json")  # fmt: skip
     data = json.loads(res.stdout)
     assert data["symmetric"] is False and data["kappa"] == 0.5 and data["min_stability"] >= 0.5
+    assert data["converged"] == 1.0
     with xr.open_dataset(out) as ds:
         assert ds.couplings.shape == (60, 60) and ds.patterns.shape == (20, 60)
         assert ds.attrs["rule"] == "gardner" and ds.attrs["seed"] == 3
@@ -518,6 +520,8 @@ def test_learn_json_and_out(tmp_path):
         (("--rule", "gardner", "--kappa", "-1"), "--kappa must be"),
         (("--rule", "pseudo-inverse", "--memories", "80"), "pseudo"),
         (("--rule", "hebb", "--seed", "-1"), "--seed must be"),
+        (("--rule", "hebb", "--max-sweeps", "5"), "max_sweeps is a parameter of the iterative"),
+        (("--rule", "gardner", "--max-sweeps", "0"), "--max-sweeps must be in [1, 1e+06]"),
     ],
 )
 def test_learn_bad_values_exit_2_with_one_line(tmp_path, args, message):

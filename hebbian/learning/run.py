@@ -8,6 +8,7 @@ command prints. Every value is checked before any pattern is drawn.
 
 from __future__ import annotations
 
+import inspect
 import time
 
 import numpy as np
@@ -39,6 +40,7 @@ def learning_run(
     *,
     kappa: float | None = None,
     self_coupling: bool = False,
+    max_sweeps: int | None = None,
     seed: int | None = None,
 ) -> xr.Dataset:
     """Learn ``K`` random patterns of ``N`` neurons with one rule (module docstring).
@@ -56,6 +58,9 @@ def learning_run(
         The margin of the rules that take one (``gardner``), in ``[0, 10]``.
     self_coupling : bool
         Keep the rule's diagonal (``True``) or set it to zero.
+    max_sweeps : int, optional
+        The budget of the iterative (perceptron-type) rules, in sweeps over the
+        patterns (default: the rule's own); refused by the other rules.
     seed : int or None
         Seeds the patterns; drawn (and stored) when None.
 
@@ -67,7 +72,9 @@ def learning_run(
         (:func:`hebbian.learning.measures.stabilities`); attributes ``rule``,
         ``n_neurons``, ``n_memories``, ``kappa`` (``"none"`` when the rule takes none),
         ``self_coupling``, ``symmetric``, ``fixed_point_fraction``, ``min_stability``,
-        ``seed``, ``seconds`` (the rule's wall time) and ``hebbian_version``.
+        ``converged`` (the fraction of neurons whose rule met its stopping condition
+        within the budget; ``"none"`` for the rules computed in one pass), ``seed``,
+        ``seconds`` (the rule's wall time) and ``hebbian_version``.
     """
     name = check_choice("rule", rule, tuple(RULES))
     N = check_int("n_neurons", n_neurons, minimum=2, maximum=MAX_LEARNING_NEURONS)
@@ -78,12 +85,28 @@ def learning_run(
         raise ValueError(
             f"kappa is a parameter of {', '.join(sorted(KAPPA_RULES))} only, not of {name!r}"
         )
+    iterative = _is_iterative(name)
+    options = {}
+    if max_sweeps is not None:
+        if not iterative:
+            raise ValueError(
+                f"max_sweeps is a parameter of the iterative rules "
+                f"({', '.join(r for r in RULES if _is_iterative(r))}), not of {name!r}"
+            )
+        options["max_sweeps"] = check_int("max_sweeps", max_sweeps, minimum=1, maximum=10**6)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
     seed = check_int("seed", seed, minimum=0)
     patterns = random_patterns(K, N, seed=as_generator(seed))
     start = time.perf_counter()
-    model = learn(name, patterns, self_coupling=self_coupling, kappa=kappa)
+    converged = "none"
+    if iterative:
+        if kappa is not None:
+            options["kappa"] = kappa
+        result = RULES[name](patterns, self_coupling=self_coupling, full_output=True, **options)
+        model, converged = result.model, float(np.mean(result.converged))
+    else:
+        model = learn(name, patterns, self_coupling=self_coupling, kappa=kappa)
     seconds = time.perf_counter() - start
     gamma = stabilities(model, patterns)
     dims = {"neuron": np.arange(N), "input": np.arange(N), "memory": np.arange(K)}
@@ -113,6 +136,7 @@ def learning_run(
             "symmetric": int(bool(model.symmetric)),
             "fixed_point_fraction": float(fixed_point_fraction(model, patterns)),
             "min_stability": float(np.nanmin(gamma)),
+            "converged": converged,
             "seed": seed,
             "seconds": seconds,
             "hebbian_version": __version__,
@@ -121,12 +145,16 @@ def learning_run(
     return ds
 
 
+def _is_iterative(rule: str) -> bool:
+    return "full_output" in inspect.signature(RULES[rule]).parameters
+
+
 def learning_summary(ds: xr.Dataset) -> dict:
     """Return the numbers ``hebbian learn`` prints, as plain Python values.
 
     Keys: ``rule``, ``neurons``, ``memories``, ``kappa`` (None when the rule takes
     none), ``self_coupling``, ``fixed_point_fraction``, ``min_stability``,
-    ``symmetric``, ``seed`` and ``seconds``.
+    ``symmetric``, ``converged`` (None for the one-pass rules), ``seed`` and ``seconds``.
     """
     a = ds.attrs
     return {
@@ -138,6 +166,7 @@ def learning_summary(ds: xr.Dataset) -> dict:
         "fixed_point_fraction": float(a["fixed_point_fraction"]),
         "min_stability": float(a["min_stability"]),
         "symmetric": bool(a["symmetric"]),
+        "converged": None if a["converged"] == "none" else float(a["converged"]),
         "seed": int(a["seed"]),
         "seconds": float(a["seconds"]),
     }
