@@ -1,7 +1,9 @@
 """hebbian: statistical mechanics of associative memories.
 
 Monte Carlo engines, replica-symmetric theory and reproducible experiments for Hopfield,
-dense (p-body) Hebbian and multitasking networks.
+dense (p-body) Hebbian and multitasking networks, and the learning rules that set
+explicit couplings (:mod:`hebbian.learning`, with Gardner's optimal storage in
+:mod:`hebbian.theory.gardner`).
 
 Glossary (paper notation used inside functions): ``N`` neurons, ``K`` memories
 :math:`\\xi_k \\in \\{-1, 0, +1\\}^N`, interaction order ``p``, load
