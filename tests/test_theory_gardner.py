@@ -32,19 +32,21 @@ def test_unbiased_capacity_is_two_at_zero_stability_and_the_gardner_integral():
 
 
 def test_biased_capacity_minimizes_over_the_shift():
-    # alpha_c(kappa, m)^(-1) = min_v [(1+m)/2 G(kappa+v) + (1-m)/2 G(kappa-v)]: compare
+    # alpha_c(kappa, m)^(-1) = min_v [(1+m)/2 G(k+v) + (1-m)/2 G(k-v)]: compare
     # with a direct minimization over v, the G's by quadrature
     from scipy.optimize import minimize_scalar
 
+    # with k = kappa / sqrt(1 - m^2), kappa in units of the field's Gaussian width
     for kappa, m in ((0.0, 0.5), (0.3, -0.7), (1.0, 0.9)):
         up, down = (1 + abs(m)) / 2, (1 - abs(m)) / 2
+        k = kappa / math.sqrt(1 - m * m)
 
-        def volume(v, kappa=kappa, up=up, down=down):
-            return up * _second_moment_by_quadrature(kappa + v) + down * (
-                _second_moment_by_quadrature(kappa - v)
+        def volume(v, k=k, up=up, down=down):
+            return up * _second_moment_by_quadrature(k + v) + down * (
+                _second_moment_by_quadrature(k - v)
             )
 
-        best = minimize_scalar(volume, bounds=(-4, 4), method="bounded", options={"xatol": 1e-9})
+        best = minimize_scalar(volume, bounds=(-6, 6), method="bounded", options={"xatol": 1e-9})
         assert float(gardner_capacity(kappa, m)) == pytest.approx(1 / best.fun, rel=1e-8)
     # even in m, and larger than the unbiased capacity
     assert float(gardner_capacity(0.5, 0.4)) == float(gardner_capacity(0.5, -0.4))

@@ -20,19 +20,26 @@ load. For unbiased patterns
 ``Dt`` the standard Gaussian measure, :math:`\Phi` its distribution function and
 :math:`\varphi` its density: :math:`\alpha_c(0) = 2` (Cover's count of dichotomies).
 
-Biased patterns, :math:`P(\xi = \pm 1) = (1 \pm m)/2`, magnetization ``m``: the mean
-of the couplings adds a shift ``v`` to the stability of the patterns' two kinds of
-sites, and Gardner's saddle point over it gives
+Biased patterns, :math:`P(\xi = \pm 1) = (1 \pm m)/2`, magnetization ``m``: the field
+:math:`h = \sum_j J_{ij}\xi_j/\sqrt N` is the mean part :math:`mM`, with the coupling
+sum :math:`M = \sum_j J_{ij}/\sqrt N` free to choose, plus a Gaussian part of variance
+:math:`1 - m^2`. In units of its width the stability condition asks for
+:math:`k = \kappa/\sqrt{1-m^2}`, shifted by :math:`\mp v`, :math:`v = mM/\sqrt{1-m^2}`,
+on the sites with :math:`\xi_i = \pm 1`, and Gardner's saddle point over ``M`` gives
 
 .. math::
 
-    \alpha_c(\kappa, m)^{-1} = \min_v \Big[\tfrac{1+m}{2}\,G(\kappa + v)
-                              + \tfrac{1-m}{2}\,G(\kappa - v)\Big],
+    \alpha_c(\kappa, m)^{-1} = \min_v \Big[\tfrac{1+m}{2}\,G(k + v)
+                              + \tfrac{1-m}{2}\,G(k - v)\Big],
+    \qquad k = \frac{\kappa}{\sqrt{1 - m^2}},
     \qquad G(a) = \int_{-a}^{\infty} Dt\,(t + a)^2 ,
 
-whose minimum lies where :math:`\frac{1+m}{2} G'(\kappa+v) = \frac{1-m}{2}
-G'(\kappa-v)` (``G`` is convex, so the minimum is unique). At ``m = 0`` it is ``v = 0``
-and the unbiased formula. As :math:`m \to 1` the capacity grows like
+whose minimum lies where :math:`\frac{1+m}{2} G'(k+v) = \frac{1-m}{2} G'(k-v)`
+(``G`` is convex, so the minimum is unique). At ``m = 0`` it is ``v = 0`` and the
+unbiased formula. MinOver on biased patterns (no threshold: the coupling sum plays its
+part) reaches this stability (``tests/test_learning.py``).
+
+As :math:`m \to 1` (``kappa = 0``) the capacity grows like
 :math:`\alpha_c \simeq -1/[(1-m)\ln(1-m)]` (Gardner 1988), approached with logarithmic
 corrections: with :math:`\epsilon = 1 - m` and :math:`u = -v`,
 :math:`\alpha_c = 2/[\epsilon (u^2 + 3)] (1 + o(1))` where
@@ -108,24 +115,28 @@ def _first_moment(a: float) -> float:
     return _density(a) + a * float(ndtr(a))
 
 
-def _shift(kappa: float, m: float) -> float:
-    """Return the saddle point ``v`` of the biased capacity (module docstring)."""
+def _shift(k: float, m: float) -> float:
+    """Return the saddle point ``v`` of the biased capacity at ``k`` (module docstring)."""
     if m == 0.0:
         return 0.0
     up, down = 0.5 * (1.0 + m), 0.5 * (1.0 - m)
+    bound = 60.0 + 2.0 * abs(k)  # |v| < |k| + 60 for every |m| < 1
     return brentq(
-        lambda v: up * _first_moment(kappa + v) - down * _first_moment(kappa - v),
-        -60.0,
-        60.0,
+        lambda v: up * _first_moment(k + v) - down * _first_moment(k - v),
+        -bound,
+        bound,
         xtol=1e-14,
         rtol=1e-15,
     )
 
 
 def _capacity(kappa: float, m: float) -> float:
-    v = _shift(kappa, m)
+    k = kappa / math.sqrt((1.0 - m) * (1.0 + m))  # in units of the field's width
+    v = _shift(k, m)
     up, down = 0.5 * (1.0 + m), 0.5 * (1.0 - m)
-    return 1.0 / (up * _second_moment(kappa + v) + down * _second_moment(kappa - v))
+    volume = up * _second_moment(k + v) + down * _second_moment(k - v)
+    # zero only for kappa < 0 at |m| -> 1, where every load is reachable
+    return 1.0 / volume if volume > 0.0 else math.inf
 
 
 def gardner_capacity(
