@@ -39,6 +39,7 @@ def test_there_are_configs_for_every_kind():
         "supervised_phase_diagram",
         "rules_fixed_points",
         "perceptron_stability",
+        "self_coupling",
     }
 
 
@@ -181,6 +182,13 @@ TINY = {
         ("alpha", [0.02, 0.1]),
         ("rho", [0.0, 0.2]),
         ("n_chains", 2),
+        ("n_sweeps", 3),
+    ],
+    "folli2017_hebb_self_coupling": [
+        ("n_neurons", 30),
+        ("alpha", [0.1, 1.0, 6.0]),
+        ("n_samples", 2),
+        ("n_cued", 2),
         ("n_sweeps", 3),
     ],
     "krauth1987_perceptron_stability": [
@@ -366,6 +374,13 @@ SMALL = {
         ("n_chains", 2),
         ("n_sweeps", 3),
     ],
+    "folli2017_hebb_self_coupling": [
+        ("n_neurons", 40),
+        ("alpha", [0.1, 0.5, 4.0]),
+        ("n_samples", 2),
+        ("n_cued", 3),
+        ("n_sweeps", 4),
+    ],
     "krauth1987_perceptron_stability": [
         ("n_neurons", [20, 40]),
         ("alpha", [0.5, 1.0]),
@@ -402,7 +417,12 @@ SMALL = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(SMALL))
+#: Experiments whose runs are CouplingModels (explicit couplings with a kept diagonal),
+#: which the blocked scheme does not run: it holds Hebbian memories only.
+COUPLING_RUNS = {"folli2017_hebb_self_coupling"}
+
+
+@pytest.mark.parametrize("name", sorted(set(SMALL) - COUPLING_RUNS))
 def test_points_give_the_same_result_batched_on_the_gpu_scheme(monkeypatch, name):
     # every kind visits sites in the shared order, so the blocked (GPU) scheme, here on
     # NumPy, running a chunk of points as one batch, reproduces the CPU engine's
@@ -768,6 +788,16 @@ def test_rules_fixed_points_follow_the_rules_capacities():
     assert float(fixed.sel(rule="hebb", alpha=1.0)) == 0.0
     # MinOver stores alpha <= 1 (below Gardner's 2) within 200 sweeps
     assert np.all(fixed.sel(rule="krauth-mezard").values == 1.0)
+
+
+def test_rise_load_finds_where_the_fixed_points_come_back():
+    from hebbian.experiments.kinds.self_coupling import _rise_load
+
+    alphas = np.array([0.1, 0.5, 1.0, 2.0, 4.0, 8.0])
+    # falls to 0.1 at alpha = 1, back through 1/2 between 2 (0.3) and 4 (0.7): at 3
+    assert _rise_load(alphas, np.array([1.0, 0.4, 0.1, 0.3, 0.7, 0.9])) == pytest.approx(3.0)
+    assert np.isnan(_rise_load(alphas, np.array([1.0, 0.4, 0.1, 0.1, 0.2, 0.3])))
+    assert np.isnan(_rise_load(alphas, np.linspace(0.1, 0.9, 6)))  # no minimum inside
 
 
 def test_supervised_dense_p3_runs_integer_memories_and_follows_rs_deep_inside():
