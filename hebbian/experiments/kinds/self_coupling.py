@@ -27,6 +27,7 @@ import xarray as xr
 
 from hebbian.experiments.base import SITE_ORDER, ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
+from hebbian.experiments.kinds.multitasking_threshold import crossing_dilution
 from hebbian.experiments.plotting import drawn, panel_row
 from hebbian.learning import fixed_point_fraction, hebb
 from hebbian.patterns import cue_each, random_patterns
@@ -37,14 +38,11 @@ _DIAGONAL = {0: "removed", 1: "kept"}
 
 
 def _rise_load(alphas: np.ndarray, fraction: np.ndarray, level: float = 0.5) -> float:
-    """Load above the minimum where ``fraction`` climbs back above ``level`` (NaN if never)."""
+    """Load above the minimum where ``fraction`` climbs back to ``level`` (NaN if never)."""
     lowest = int(np.argmin(fraction))
-    above = np.nonzero(fraction[lowest:] > level)[0]
-    if lowest == 0 or above.size == 0:
+    if lowest == 0:
         return float("nan")
-    j = lowest + int(above[0])
-    a0, a1, f0, f1 = alphas[j - 1], alphas[j], fraction[j - 1], fraction[j]
-    return float(a0 + (level - f0) * (a1 - a0) / (f1 - f0))
+    return crossing_dilution(alphas[lowest:], fraction[lowest:], level)
 
 
 @register
