@@ -13,13 +13,31 @@ import numbers
 import numpy as np
 
 __all__ = [
+    "MAX_STORED_SEED",
     "as_generator",
     "check_choice",
+    "check_stored_seed",
     "check_int",
     "check_real",
     "is_ternary",
     "max_abs_integer",
 ]
+
+
+#: Largest seed a run stores in its result: NetCDF attributes hold 64-bit integers, so a
+#: command that writes its seed accepts ``0 <= seed <= 2**63 - 1``.
+MAX_STORED_SEED = 2**63 - 1
+
+
+def check_stored_seed(seed: object) -> int:
+    """Return a seed that a result can store: an integer in ``[0, MAX_STORED_SEED]``."""
+    seed = check_int("seed", seed, minimum=0)
+    if seed > MAX_STORED_SEED:
+        raise ValueError(
+            f"seed must be <= {MAX_STORED_SEED} (results store it as a 64-bit integer), "
+            f"got {seed}"
+        )
+    return seed
 
 
 def check_int(

@@ -343,6 +343,10 @@ BAD_COMMANDS = [
         "cannot reach the Dask scheduler at tcp://127.0.0.1:1",
     ),
     (["run", "missing.toml"], "does not exist"),
+    (
+        ["simulate", "--neurons", "50", "--seed", "99999999999999999999999", "--out", "s.nc"],
+        "--seed must be <= 9223372036854775807",
+    ),
     (["solve", "hopfield", "--alpha", "-0.1", "--temperature", "0"], "--alpha must be >= 0"),
     (["solve", "hopfield", "--alpha", "inf", "--temperature", "0.3"], "finite number >= 0"),
     (["solve", "hopfield", "--alpha", "0.1", "--temperature", "-1"], "--temperature must be >= 0"),
@@ -520,6 +524,8 @@ def test_learn_json_and_out(tmp_path):
         (("--rule", "gardner", "--kappa", "-1"), "--kappa must be"),
         (("--rule", "pseudo-inverse", "--memories", "80"), "pseudo"),
         (("--rule", "hebb", "--seed", "-1"), "--seed must be"),
+        # a seed is stored in the NetCDF attributes, which hold 64-bit integers
+        (("--rule", "hebb", "--seed", "1" + "0" * 22), "--seed must be <= 9223372036854775807"),
         (("--rule", "hebb", "--max-sweeps", "5"), "max_sweeps is a parameter of the iterative"),
         (("--rule", "gardner", "--max-sweeps", "0"), "--max-sweeps must be in [1, 1e+06]"),
     ],

@@ -14,7 +14,13 @@ import time
 import numpy as np
 import xarray as xr
 
-from hebbian._validation import as_generator, check_choice, check_int, check_real
+from hebbian._validation import (
+    as_generator,
+    check_choice,
+    check_int,
+    check_real,
+    check_stored_seed,
+)
 from hebbian._version import __version__
 from hebbian.learning.measures import fixed_point_fraction, stabilities
 from hebbian.learning.registry import KAPPA_RULES, RULES, learn
@@ -96,7 +102,7 @@ def learning_run(
         options["max_sweeps"] = check_int("max_sweeps", max_sweeps, minimum=1, maximum=10**6)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
-    seed = check_int("seed", seed, minimum=0)
+    seed = check_stored_seed(seed)
     patterns = random_patterns(K, N, seed=as_generator(seed))
     start = time.perf_counter()
     converged = "none"

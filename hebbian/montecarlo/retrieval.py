@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from hebbian._validation import check_int, check_real
+from hebbian._validation import check_int, check_real, check_stored_seed
 from hebbian.models import HebbianModel
 from hebbian.montecarlo.engine import simulate
 from hebbian.montecarlo.memory import check_memory, estimate_run_bytes
@@ -106,7 +106,7 @@ def retrieval_run(
     check_real("dilution", dilution, minimum=0.0, maximum=1.0, include_maximum=False)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
-    check_int("seed", seed, minimum=0)
+    check_stored_seed(seed)
     K = n_memories_for_load(n_neurons, alpha, p)
     needed = estimate_run_bytes(
         n_neurons=n_neurons,
