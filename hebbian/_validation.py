@@ -34,8 +34,7 @@ def check_stored_seed(seed: object) -> int:
     seed = check_int("seed", seed, minimum=0)
     if seed > MAX_STORED_SEED:
         raise ValueError(
-            f"seed must be <= {MAX_STORED_SEED} (results store it as a 64-bit integer), "
-            f"got {seed}"
+            f"seed must be <= {MAX_STORED_SEED} (results store it as a 64-bit integer), got {seed}"
         )
     return seed
 
