@@ -396,3 +396,15 @@ def test_minover_on_biased_patterns_reaches_gardners_biased_optimum():
     assert np.mean(least) == pytest.approx(target, abs=0.025)
     # the unbiased formula would ask for far less: kappa(1, 0) = 0.4707
     assert np.mean(least) > float(optimal_stability(1.0)) + 0.04
+
+
+def test_the_iterative_rules_are_those_that_report_convergence():
+    # ITERATIVE_RULES names exactly the rules that take a budget and say which neurons
+    # converged; the registry, hebbian learn and the experiments read it
+    import inspect
+
+    from hebbian.learning import ITERATIVE_RULES
+
+    for name, rule in RULES.items():
+        takes = inspect.signature(rule).parameters
+        assert ("max_sweeps" in takes) == ("full_output" in takes) == (name in ITERATIVE_RULES)

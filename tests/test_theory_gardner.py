@@ -104,3 +104,31 @@ def test_bad_values_are_refused_with_one_line(call, match):
     with pytest.raises(ValueError, match=match) as info:
         call()
     assert "\n" not in str(info.value)
+
+
+def test_hebb_fixed_point_probability_against_sampled_patterns():
+    # The signal-to-noise estimate treats the N sites as independent Gaussian
+    # crosstalks. Against the fraction of fixed points of Hebb's couplings over 40
+    # pattern sets of N = 100 (standard error of a fraction p below sqrt(p(1-p)/(40 K))
+    # <= 0.018 at K = 20, <= 0.004 at K = 500): without the diagonal at K = 20 and with
+    # it at K = 500, where the fixed points have come back. The trial runs of the
+    # experiment folli2017_hebb_self_coupling put the estimate within 0.1 at N = 100, so
+    # a tolerance of 0.1
+    from hebbian.learning import fixed_point_fraction, hebb
+    from hebbian.patterns import random_patterns
+    from hebbian.theory.gardner import hebb_fixed_point_probability
+
+    for K, keep in ((20, False), (500, True)):
+        sampled = np.mean(
+            [
+                fixed_point_fraction(hebb(random_patterns(K, 100, seed=s), self_coupling=keep))
+                for s in range(40)
+            ]
+        )
+        predicted = float(hebb_fixed_point_probability(100, K, self_coupling=keep))
+        assert sampled == pytest.approx(predicted, abs=0.1), (K, keep)
+    # one pattern has no crosstalk; the diagonal only helps
+    assert float(hebb_fixed_point_probability(100, 1)) == 1.0
+    assert float(hebb_fixed_point_probability(100, 30, self_coupling=True)) > float(
+        hebb_fixed_point_probability(100, 30)
+    )

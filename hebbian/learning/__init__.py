@@ -51,10 +51,11 @@ from hebbian.learning.perceptron import (
     gardner,
     krauth_mezard,
 )
-from hebbian.learning.registry import KAPPA_RULES, RULES, learn
+from hebbian.learning.registry import ITERATIVE_RULES, KAPPA_RULES, RULES, learn
 from hebbian.learning.symmetric import hebb, pseudo_inverse, storkey
 
 __all__ = [
+    "ITERATIVE_RULES",
     "KAPPA_RULES",
     "RULES",
     "LearningResult",

@@ -16,7 +16,7 @@ from hebbian.learning.perceptron import (
 from hebbian.learning.symmetric import hebb, pseudo_inverse, storkey
 from hebbian.models import CouplingModel
 
-__all__ = ["KAPPA_RULES", "RULES", "learn"]
+__all__ = ["ITERATIVE_RULES", "KAPPA_RULES", "RULES", "learn"]
 
 #: Command-line name -> rule function (each returns a CouplingModel).
 RULES: dict[str, Callable[..., CouplingModel]] = {
@@ -31,6 +31,11 @@ RULES: dict[str, Callable[..., CouplingModel]] = {
 
 #: The rules that take a margin ``kappa`` (normalized stability, ``>= 0``).
 KAPPA_RULES = frozenset({"gardner"})
+
+#: The iterative (perceptron-type) rules: they take ``max_sweeps`` and
+#: ``full_output=True`` (a :class:`~hebbian.learning.perceptron.LearningResult` that says
+#: which neurons converged); the others are computed in one pass.
+ITERATIVE_RULES = frozenset({"krauth-mezard", "gardner", "diederich-opper-1", "diederich-opper-2"})
 
 
 def learn(

@@ -8,7 +8,6 @@ command prints. Every value is checked before any pattern is drawn.
 
 from __future__ import annotations
 
-import inspect
 import time
 
 import numpy as np
@@ -23,7 +22,7 @@ from hebbian._validation import (
 )
 from hebbian._version import __version__
 from hebbian.learning.measures import fixed_point_fraction, stabilities
-from hebbian.learning.registry import KAPPA_RULES, RULES, learn
+from hebbian.learning.registry import ITERATIVE_RULES, KAPPA_RULES, RULES, learn
 from hebbian.patterns import random_patterns
 
 __all__ = ["MAX_LEARNING_ENTRIES", "MAX_LEARNING_NEURONS", "learning_run", "learning_summary"]
@@ -91,13 +90,13 @@ def learning_run(
         raise ValueError(
             f"kappa is a parameter of {', '.join(sorted(KAPPA_RULES))} only, not of {name!r}"
         )
-    iterative = _is_iterative(name)
+    iterative = name in ITERATIVE_RULES
     options = {}
     if max_sweeps is not None:
         if not iterative:
             raise ValueError(
                 f"max_sweeps is a parameter of the iterative rules "
-                f"({', '.join(r for r in RULES if _is_iterative(r))}), not of {name!r}"
+                f"({', '.join(r for r in RULES if r in ITERATIVE_RULES)}), not of {name!r}"
             )
         options["max_sweeps"] = check_int("max_sweeps", max_sweeps, minimum=1, maximum=10**6)
     if seed is None:
@@ -149,10 +148,6 @@ def learning_run(
         }
     )
     return ds
-
-
-def _is_iterative(rule: str) -> bool:
-    return "full_output" in inspect.signature(RULES[rule]).parameters
 
 
 def learning_summary(ds: xr.Dataset) -> dict:

@@ -22,8 +22,6 @@ Sompolinsky 1987); the optimal couplings ``alpha = 2`` at zero stability (Gardne
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import xarray as xr
 
@@ -31,7 +29,7 @@ from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
 from hebbian.experiments.kinds.capacity import crossing_load
 from hebbian.experiments.plotting import drawn
-from hebbian.learning import RULES, fixed_point_fraction, learn, stabilities
+from hebbian.learning import ITERATIVE_RULES, RULES, fixed_point_fraction, learn, stabilities
 from hebbian.patterns import random_patterns
 
 __all__ = ["RulesFixedPoints"]
@@ -45,10 +43,6 @@ _STYLE = {
     "diederich-opper-1": ("C5", "P"),
     "diederich-opper-2": ("C6", "X"),
 }
-
-
-def _takes_budget(rule: str) -> bool:
-    return "max_sweeps" in inspect.signature(RULES[rule]).parameters
 
 
 @register
@@ -103,7 +97,7 @@ class RulesFixedPoints(ExperimentKind):
         if rule == "pseudo-inverse" and K > N:
             return {"fixed": nan, "sites": nan, "least": nan}
         patterns = random_patterns(K, N, seed=rng)
-        options = {"max_sweeps": params["max_sweeps"]} if _takes_budget(rule) else {}
+        options = {"max_sweeps": params["max_sweeps"]} if rule in ITERATIVE_RULES else {}
         model = learn(rule, patterns, self_coupling=bool(params["self_coupling"]), **options)
         gamma = stabilities(model, patterns)
         return {
