@@ -8,6 +8,7 @@ import pytest
 from hebbian.learning import (
     KAPPA_RULES,
     RULES,
+    START_RULES,
     LearningResult,
     diederich_opper_1,
     diederich_opper_2,
@@ -27,10 +28,10 @@ from hebbian.patterns import random_patterns
 PERCEPTRON_RULES = ("krauth-mezard", "gardner", "diederich-opper-1", "diederich-opper-2")
 
 
-def storkey_loop(patterns, self_coupling):
+def storkey_loop(patterns, self_coupling, start=None):
     """Storkey's rule as printed: all (i, j) from the weights before the pattern."""
     K, N = patterns.shape
-    w = np.zeros((N, N))
+    w = np.zeros((N, N)) if start is None else np.array(start, dtype=float)
     for x in patterns.astype(float):
         new = w.copy()
         for i in range(N):
@@ -98,6 +99,35 @@ def test_symmetric_rules_give_exactly_symmetric_couplings(name, self_coupling):
     assert bool(np.count_nonzero(np.diagonal(model.couplings))) is self_coupling
 
 
+def symmetric_start(N, seed, self_coupling=False):
+    """The Tolmachev-Manton start: R/N with R = (A + A^T)/2, A Gaussian, zero diagonal."""
+    A = np.random.default_rng(seed).standard_normal((N, N))
+    R = (A + A.T) / 2
+    if not self_coupling:
+        np.fill_diagonal(R, 0.0)
+    return R / N
+
+
+@pytest.mark.parametrize("self_coupling", [False, True])
+def test_hebb_from_a_start_adds_the_patterns_terms(self_coupling):
+    xi = random_patterns(5, 20, seed=4)
+    J0 = symmetric_start(20, 5, self_coupling)
+    model = hebb(xi, self_coupling=self_coupling, start=J0)
+    expected = J0 + xi.T.astype(float) @ xi / 20
+    if not self_coupling:
+        np.fill_diagonal(expected, 0.0)
+    np.testing.assert_allclose(model.couplings, expected, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("self_coupling", [False, True])
+@pytest.mark.parametrize(("K", "N"), [(3, 5), (6, 9)])
+def test_storkey_from_a_start_equals_the_double_loop(K, N, self_coupling):
+    xi = random_patterns(K, N, seed=K + 7 * N)
+    J0 = symmetric_start(N, K, self_coupling)
+    fast = storkey(xi, self_coupling=self_coupling, start=J0).couplings
+    np.testing.assert_allclose(fast, storkey_loop(xi, self_coupling, J0), rtol=1e-12, atol=1e-14)
+
+
 # --- the perceptron-type rules ----------------------------------------------------------
 
 
@@ -114,7 +144,7 @@ def test_perceptron_rules_are_asymmetric_and_exclude_or_keep_the_diagonal(name, 
     assert fixed_point_fraction(model) == 1.0  # alpha = 0.375: every rule stores all
 
 
-def perceptron_loop(patterns, rule, self_coupling, sweeps, kappa=0.0):
+def perceptron_loop(patterns, rule, self_coupling, sweeps, kappa=0.0, start=None):
     """The per-neuron rules as printed, one neuron at a time, on the row of couplings.
 
     The row is kept as a = N J_i, so that with the integer steps (every rule but II) the
@@ -125,7 +155,7 @@ def perceptron_loop(patterns, rule, self_coupling, sweeps, kappa=0.0):
     x = patterns.astype(float)
     J = np.zeros((N, N))
     for i in range(N):
-        a = np.zeros(N)
+        a = np.zeros(N) if start is None else N * np.array(start[i], dtype=float)
         mask = np.ones(N)
         if not self_coupling:
             mask[i] = 0.0  # J_ii = 0 while learning
@@ -249,6 +279,38 @@ def test_diederich_opper_2_converges_to_the_pseudo_inverse():
     assert np.all(np.diagonal(J) == 0)
 
 
+@pytest.mark.parametrize("self_coupling", [False, True])
+@pytest.mark.parametrize(
+    ("rule", "options"),
+    [
+        ("gardner", {"kappa": 0.3}),
+        ("diederich-opper-1", {}),
+        ("diederich-opper-2", {"tol": 1e-300}),
+    ],
+)
+def test_perceptron_kernels_from_a_start_equal_the_plain_rules(rule, options, self_coupling):
+    # The start enters the dual state as A0 = eta . a0 and |a0|^2; the loop starts the
+    # row a = N J_i at N start[i]. Fields are no longer integers: agreement to rounding.
+    xi = random_patterns(9, 12, seed=31)
+    J0 = symmetric_start(12, 2, self_coupling)
+    kappa = options.get("kappa", 0.0)
+    fast = RULES[rule](xi, self_coupling=self_coupling, max_sweeps=3, start=J0, **options)
+    slow = perceptron_loop(xi, rule, self_coupling, 3, kappa, start=J0)
+    np.testing.assert_allclose(fast.couplings, slow, rtol=1e-9, atol=1e-12)
+
+
+def test_diederich_opper_2_from_a_start_solves_the_equations():
+    # The Kaczmarz limit from a start: every field xi h = 1 again, confirmed on the
+    # stabilities recomputed from the couplings (the refresh includes the start).
+    xi = random_patterns(20, 50, seed=8)
+    J0 = symmetric_start(50, 9)
+    result = diederich_opper_2(xi, start=J0, tol=1e-9, full_output=True)
+    assert result.all_converged
+    fields = xi * local_fields(result.model, xi)
+    np.testing.assert_allclose(fields, 1.0, atol=1e-8)
+    assert not np.allclose(result.model.couplings, diederich_opper_2(xi).couplings)
+
+
 # --- measures -------------------------------------------------------------------------
 
 
@@ -303,6 +365,15 @@ def test_registry_names_and_uniform_signature():
         np.testing.assert_array_equal(model.memories, xi)
     with pytest.raises(ValueError, match="kappa is a parameter of gardner only"):
         learn("hebb", xi, kappa=0.5)
+    J0 = symmetric_start(30, 1)
+    for name in RULES:
+        if name in START_RULES:
+            assert not np.array_equal(
+                learn(name, xi, start=J0).couplings, learn(name, xi).couplings
+            )
+        else:
+            with pytest.raises(ValueError, match=f"start is a parameter of .* not of '{name}'"):
+                learn(name, xi, start=J0)
     with pytest.raises(ValueError, match="rule must be one of"):
         learn("oja", xi)
 
@@ -357,6 +428,30 @@ def test_bad_parameters_are_refused_in_one_line():
         assert "\n" not in str(info.value)
     with pytest.raises(TypeError, match="self_coupling must be True or False"):
         hebb(xi, self_coupling=1)
+
+
+@pytest.mark.parametrize("name", sorted(START_RULES))
+def test_bad_starts_are_refused_in_one_line(name):
+    xi = random_patterns(3, 6, seed=1)
+    J0 = symmetric_start(6, 2)
+    asym = J0.copy()
+    asym[0, 1] += 0.1
+    diag = J0.copy()
+    diag[2, 2] = 0.5
+    nan = J0.copy()
+    nan[1, 3] = nan[3, 1] = np.nan
+    cases = [
+        (np.zeros((5, 5)), r"start must be an \(N, N\) = \(6, 6\) array .* got shape \(5, 5\)"),
+        (nan, "start entries must be finite, got nan"),
+        (diag, r"zero diagonal when self_coupling=False, got start\[i, i\] = 0.5"),
+        (np.full((6, 6), "a"), "start must hold real numbers"),
+    ]
+    if name in ("hebb", "storkey"):
+        cases.append((asym, "start must be exactly symmetric for a symmetric rule"))
+    for start, message in cases:
+        with pytest.raises(ValueError, match=message) as info:
+            RULES[name](xi, start=start)
+        assert "\n" not in str(info.value)
 
 
 # --- with the engine ------------------------------------------------------------------

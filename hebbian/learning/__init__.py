@@ -32,7 +32,8 @@ converged, updates and sweeps, least stabilities) instead of the model alone.
 Measures (:mod:`hebbian.learning.measures`): :func:`stabilities`
 (:math:`\\xi_i^\\mu h_i^\\mu/\\lVert J_i\\rVert`), :func:`fixed_point_fraction`,
 :func:`local_fields`. Registry (:mod:`hebbian.learning.registry`): :data:`RULES` by
-command-line name and :func:`learn`.
+command-line name and :func:`learn`; :data:`START_RULES`, the rules that learn from given
+couplings (``start``).
 
 Examples
 --------
@@ -51,13 +52,14 @@ from hebbian.learning.perceptron import (
     gardner,
     krauth_mezard,
 )
-from hebbian.learning.registry import ITERATIVE_RULES, KAPPA_RULES, RULES, learn
+from hebbian.learning.registry import ITERATIVE_RULES, KAPPA_RULES, RULES, START_RULES, learn
 from hebbian.learning.symmetric import hebb, pseudo_inverse, storkey
 
 __all__ = [
     "ITERATIVE_RULES",
     "KAPPA_RULES",
     "RULES",
+    "START_RULES",
     "LearningResult",
     "diederich_opper_1",
     "diederich_opper_2",

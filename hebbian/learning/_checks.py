@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_flag", "check_patterns"]
+__all__ = ["check_flag", "check_patterns", "check_start"]
 
 
 def check_patterns(patterns: object, *, name: str = "patterns") -> np.ndarray:
@@ -36,3 +36,50 @@ def check_flag(name: str, value: object) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {value!r}")
     return bool(value)
+
+
+def check_start(
+    start: object, n_neurons: int, *, self_coupling: bool, symmetric: bool
+) -> np.ndarray | None:
+    """Return the couplings a rule starts from as an (N, N) float64 array (or ``None``).
+
+    Parameters
+    ----------
+    start : array-like or None
+        ``None``: the rule starts from :math:`J = 0`.
+    n_neurons : int
+        ``N``, read from the patterns.
+    self_coupling : bool
+        Without it the diagonal must be zero (it stays zero throughout learning).
+    symmetric : bool
+        Whether the rule keeps ``J`` symmetric, so that ``start`` must be (exactly).
+
+    Raises
+    ------
+    ValueError
+        One line naming the shape, the first entry that is not finite, a nonzero
+        diagonal without self-coupling, or an asymmetric start of a symmetric rule.
+    """
+    if start is None:
+        return None
+    arr = np.asarray(start)
+    if arr.shape != (n_neurons, n_neurons):
+        raise ValueError(
+            f"start must be an (N, N) = ({n_neurons}, {n_neurons}) array of couplings, "
+            f"got shape {arr.shape}"
+        )
+    if arr.dtype.kind not in "iuf":
+        raise ValueError(f"start must hold real numbers, got an array of {arr.dtype}")
+    arr = np.array(arr, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(
+            f"start entries must be finite, got {float(arr[~np.isfinite(arr)].flat[0])!r}"
+        )
+    if not self_coupling and np.any(np.diagonal(arr) != 0.0):
+        raise ValueError(
+            "start must have a zero diagonal when self_coupling=False, got "
+            f"start[i, i] = {float(np.diagonal(arr)[np.diagonal(arr) != 0.0][0])!r}"
+        )
+    if symmetric and not np.array_equal(arr, arr.T):
+        raise ValueError("start must be exactly symmetric for a symmetric rule")
+    return arr

@@ -9,7 +9,9 @@ excluded from learning, ``m = 1``; kept when ``m = 0``), the row is
 * ``acts[i, nu]`` -- :math:`A_\\nu = \\eta^\\nu \\cdot a = N\\xi_i^\\nu h_i^\\nu`;
 * ``norms2[i]`` -- :math:`S = |a|^2 = N^2 \\lVert J_i\\rVert^2`,
 
-so that the stability is :math:`\\gamma_i^\\nu = A_\\nu / \\sqrt{S}`. Adding
+so that the stability is :math:`\\gamma_i^\\nu = A_\\nu / \\sqrt{S}` (a row that starts
+from given couplings :math:`a^{(0)}` has them added to ``a``, and ``acts``, ``norms2``
+start from their values at :math:`a^{(0)}`). Adding
 :math:`c\\,\\eta^\\mu` to ``a`` changes :math:`A_\\nu` by :math:`c\\,\\eta^\\mu\\cdot\\eta^\\nu =
 c\\,(\\xi_i^\\mu\\xi_i^\\nu Q_{\\mu\\nu} - m)` with the pattern overlaps
 :math:`Q = \\xi\\xi^T` (K, K), and ``S`` by :math:`2cA_\\mu + c^2(N - m)`: ``O(K)`` per
@@ -40,16 +42,17 @@ def _add(i, mu, c, q, s, m, n_eff, coef, acts, norms2):
 
 
 @njit(cache=True)
-def _refresh(i, q, s, m, coef, acts, norms2):
-    # acts and norms2 recomputed from coef (rounding of real coefficients undone).
+def _refresh(i, q, s, m, coef, acts0, norms0, acts, norms2):
+    # acts and norms2 recomputed from coef and the start (rounding of real coefficients
+    # undone): A = A0 + G c and |a|^2 = |a0|^2 + c . (A0 + A).
     K = s.shape[1]
-    total = 0.0
+    total = norms0[i]
     for nu in range(K):
-        acc = 0.0
+        acc = acts0[i, nu]
         for mu in range(K):
             acc += coef[i, mu] * (s[i, mu] * s[i, nu] * q[mu, nu] - m)
         acts[i, nu] = acc
-        total += coef[i, nu] * acts[i, nu]
+        total += coef[i, nu] * (acts0[i, nu] + acc)
     norms2[i] = total
 
 
@@ -136,7 +139,7 @@ def perceptron_rows(
 
 @njit(cache=True, parallel=True)
 def diederich_opper_2_rows(
-    q, s, m, max_sweeps, tol, coef, acts, norms2, updates, sweeps, converged
+    q, s, m, max_sweeps, tol, coef, acts0, norms0, acts, norms2, updates, sweeps, converged
 ):
     """Diederich-Opper rule II on every row: :math:`c = 1 - A_\\mu / N`, cyclic.
 
@@ -160,7 +163,7 @@ def diederich_opper_2_rows(
                     _add(i, mu, c, q, s, m, n_eff, coef, acts, norms2)
                     t += 1
             if worst <= tol:
-                _refresh(i, q, s, m, coef, acts, norms2)
+                _refresh(i, q, s, m, coef, acts0, norms0, acts, norms2)
                 worst = 0.0
                 for mu in range(K):
                     worst = max(worst, abs(1.0 - acts[i, mu] / N))

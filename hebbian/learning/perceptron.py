@@ -5,7 +5,8 @@
 * :func:`diederich_opper_1`, :func:`diederich_opper_2` -- Diederich and Opper, Phys.
   Rev. Lett. 58, 949 (1987).
 
-Every rule starts from :math:`J = 0` and adds to row ``i`` multiples of
+Every rule starts from :math:`J = 0` (:func:`gardner` and the Diederich-Opper rules
+also from given couplings ``start``) and adds to row ``i`` multiples of
 :math:`\\frac{1}{N}\\xi_i^\\mu\\xi^\\mu`, the Hebbian term of pattern ``mu``; the rows are
 learnt independently, so ``J`` is not symmetric in general (``symmetric=False``: the
 engine runs zero-temperature and synchronous dynamics only). With
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hebbian._validation import check_int, check_real
-from hebbian.learning._checks import check_flag, check_patterns
+from hebbian.learning._checks import check_flag, check_patterns, check_start
 from hebbian.learning.measures import stabilities
 from hebbian.models import CouplingModel
 
@@ -79,19 +80,31 @@ class LearningResult:
 
 
 class _Rows:
-    """The dual state of the N rows (:mod:`hebbian.learning._kernels`)."""
+    """The dual state of the N rows (:mod:`hebbian.learning._kernels`).
 
-    def __init__(self, xi: np.ndarray, self_coupling: bool):
+    Row ``i`` is :math:`a = N J_i = a^{(0)} + \\sum_\\mu c_\\mu\\eta^\\mu` with
+    :math:`a^{(0)} = N J^{(0)}_i` the start (zero by default): ``acts0`` and ``norms0``
+    hold :math:`\\eta^\\nu\\cdot a^{(0)}` and :math:`|a^{(0)}|^2`.
+    """
+
+    def __init__(self, xi: np.ndarray, self_coupling: bool, start: np.ndarray | None = None):
         K, N = xi.shape
         self.xi = xi
         self.keep = self_coupling
+        self.start = start
         x = xi.astype(np.float64)
         self.q = x @ x.T  # integers, exact
         self.s = np.ascontiguousarray(x.T)  # s[i, mu] = xi_i^mu
         self.m = 0.0 if self_coupling else 1.0
         self.coef = np.zeros((N, K))
-        self.acts = np.zeros((N, K))
-        self.norms2 = np.zeros(N)
+        if start is None:
+            self.acts0 = np.zeros((N, K))
+            self.norms0 = np.zeros(N)
+        else:  # a zero diagonal of start (self_coupling=False) drops component i
+            self.acts0 = N * self.s * (start @ x.T)
+            self.norms0 = N * N * np.einsum("ij,ij->i", start, start)
+        self.acts = self.acts0.copy()
+        self.norms2 = self.norms0.copy()
         self.updates = np.zeros(N, dtype=np.int64)
         self.sweeps = np.zeros(N, dtype=np.int64)
         self.converged = np.zeros(N, dtype=np.bool_)
@@ -99,6 +112,8 @@ class _Rows:
     def result(self, full_output: bool) -> CouplingModel | LearningResult:
         N = self.xi.shape[1]
         J = ((self.coef * self.s) @ self.xi.astype(np.float64)) / N
+        if self.start is not None:
+            J += self.start
         if not self.keep:
             np.fill_diagonal(J, 0.0)
         model = CouplingModel(J, keep_diagonal=self.keep, memories=self.xi, symmetric=False)
@@ -190,6 +205,7 @@ def gardner(
     self_coupling: bool = False,
     max_sweeps: int = 1000,
     full_output: bool = False,
+    start: object = None,
 ) -> CouplingModel | LearningResult:
     """Gardner's perceptron algorithm with margin ``kappa``.
 
@@ -224,6 +240,9 @@ def gardner(
     full_output : bool, optional
         Return a :class:`LearningResult`, whose ``converged`` says which neurons met the
         margin.
+    start : (N, N) array, optional
+        Couplings the rows start from (zero diagonal unless ``self_coupling``); default
+        zero. Row ``i`` starts at ``start[i]`` and learns as above.
 
     Returns
     -------
@@ -240,7 +259,8 @@ def gardner(
     keep = check_flag("self_coupling", self_coupling)
     max_sweeps = check_int("max_sweeps", max_sweeps, minimum=1)
     check_flag("full_output", full_output)
-    return _perceptron(xi, keep, True, kappa, max_sweeps, full_output)
+    J0 = check_start(start, xi.shape[1], self_coupling=keep, symmetric=False)
+    return _perceptron(xi, keep, J0, True, kappa, max_sweeps, full_output)
 
 
 def diederich_opper_1(
@@ -250,6 +270,7 @@ def diederich_opper_1(
     self_coupling: bool = False,
     max_sweeps: int = 1000,
     full_output: bool = False,
+    start: object = None,
 ) -> CouplingModel | LearningResult:
     """Diederich and Opper's rule I: perceptron updates up to a fixed field.
 
@@ -277,6 +298,9 @@ def diederich_opper_1(
         Sweeps before a neuron gives up.
     full_output : bool, optional
         Return a :class:`LearningResult`.
+    start : (N, N) array, optional
+        Couplings the rows start from (zero diagonal unless ``self_coupling``); default
+        zero. Row ``i`` starts at ``start[i]`` and learns as above.
 
     Returns
     -------
@@ -292,13 +316,14 @@ def diederich_opper_1(
     keep = check_flag("self_coupling", self_coupling)
     max_sweeps = check_int("max_sweeps", max_sweeps, minimum=1)
     check_flag("full_output", full_output)
-    return _perceptron(xi, keep, False, margin * xi.shape[1], max_sweeps, full_output)
+    J0 = check_start(start, xi.shape[1], self_coupling=keep, symmetric=False)
+    return _perceptron(xi, keep, J0, False, margin * xi.shape[1], max_sweeps, full_output)
 
 
-def _perceptron(xi, keep, normalized, threshold, max_sweeps, full_output):
+def _perceptron(xi, keep, start, normalized, threshold, max_sweeps, full_output):
     from hebbian.learning._kernels import perceptron_rows
 
-    rows = _Rows(xi, keep)
+    rows = _Rows(xi, keep, start)
     perceptron_rows(rows.q, rows.s, rows.m, normalized, threshold, max_sweeps, rows.coef,
                     rows.acts, rows.norms2, rows.updates, rows.sweeps, rows.converged)  # fmt: skip
     return rows.result(full_output)
@@ -311,6 +336,7 @@ def diederich_opper_2(
     max_sweeps: int = 10000,
     tol: float = 1e-10,
     full_output: bool = False,
+    start: object = None,
 ) -> CouplingModel | LearningResult:
     """Diederich and Opper's rule II: iterated learning towards :math:`\\xi h = 1`.
 
@@ -349,6 +375,10 @@ def diederich_opper_2(
         recomputed from the learnt coefficients before a neuron stops.
     full_output : bool, optional
         Return a :class:`LearningResult`.
+    start : (N, N) array, optional
+        Couplings the rows start from (zero diagonal unless ``self_coupling``); default
+        zero. The iteration then converges to the solution nearest to ``start`` (the
+        pseudo-inverse limits above hold for the zero start).
 
     Returns
     -------
@@ -366,9 +396,11 @@ def diederich_opper_2(
     max_sweeps = check_int("max_sweeps", max_sweeps, minimum=1)
     tol = check_real("tol", tol, minimum=0.0, include_minimum=False)
     check_flag("full_output", full_output)
+    J0 = check_start(start, xi.shape[1], self_coupling=keep, symmetric=False)
     from hebbian.learning._kernels import diederich_opper_2_rows
 
-    rows = _Rows(xi, keep)
-    diederich_opper_2_rows(rows.q, rows.s, rows.m, max_sweeps, tol, rows.coef, rows.acts,
-                           rows.norms2, rows.updates, rows.sweeps, rows.converged)  # fmt: skip
+    rows = _Rows(xi, keep, J0)
+    diederich_opper_2_rows(rows.q, rows.s, rows.m, max_sweeps, tol, rows.coef, rows.acts0,
+                           rows.norms0, rows.acts, rows.norms2, rows.updates, rows.sweeps,
+                           rows.converged)  # fmt: skip
     return rows.result(full_output)

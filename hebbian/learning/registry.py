@@ -16,7 +16,7 @@ from hebbian.learning.perceptron import (
 from hebbian.learning.symmetric import hebb, pseudo_inverse, storkey
 from hebbian.models import CouplingModel
 
-__all__ = ["ITERATIVE_RULES", "KAPPA_RULES", "RULES", "learn"]
+__all__ = ["ITERATIVE_RULES", "KAPPA_RULES", "RULES", "START_RULES", "learn"]
 
 #: Command-line name -> rule function (each returns a CouplingModel).
 RULES: dict[str, Callable[..., CouplingModel]] = {
@@ -37,6 +37,12 @@ KAPPA_RULES = frozenset({"gardner"})
 #: which neurons converged); the others are computed in one pass.
 ITERATIVE_RULES = frozenset({"krauth-mezard", "gardner", "diederich-opper-1", "diederich-opper-2"})
 
+#: The rules that learn from given couplings (``start``): Hebb adds to them, Storkey and
+#: the perceptron-type rules with a fixed stopping condition start their iteration there.
+#: The pseudo-inverse is a closed form, and MinOver's optimal couplings (with the
+#: certificate of its stopping gap) are those reached from zero.
+START_RULES = frozenset({"hebb", "storkey", "gardner", "diederich-opper-1", "diederich-opper-2"})
+
 
 def learn(
     rule: str,
@@ -44,6 +50,7 @@ def learn(
     *,
     self_coupling: bool = False,
     kappa: float | None = None,
+    start: object = None,
     seed: int | np.random.Generator | None = None,
     **options,
 ) -> CouplingModel:
@@ -61,6 +68,9 @@ def learn(
     kappa : float, optional
         The margin of the rules in :data:`KAPPA_RULES` (``gardner``: stability
         :math:`\\ge` ``kappa``, default 0); ``None`` for the others, which refuse it.
+    start : (N, N) array, optional
+        Couplings learning starts from, for the rules in :data:`START_RULES`; ``None``
+        (zero) for the others, which refuse it.
     seed : int, Generator or None, optional
         Checked and otherwise unused: every rule is deterministic (the perceptron-type
         rules present the patterns in their order). Accepted so that callers can pass
@@ -76,7 +86,7 @@ def learn(
     Raises
     ------
     ValueError
-        For an unknown rule, or ``kappa`` given to a rule that takes none.
+        For an unknown rule, or ``kappa`` or ``start`` given to a rule that takes none.
     """
     name = check_choice("rule", rule, tuple(RULES))
     as_generator(seed)
@@ -87,6 +97,12 @@ def learn(
                 f"{name!r}; got kappa = {kappa!r}"
             )
         options["kappa"] = kappa
+    if start is not None:
+        if name not in START_RULES:
+            raise ValueError(
+                f"start is a parameter of {', '.join(sorted(START_RULES))} only, not of {name!r}"
+            )
+        options["start"] = start
     model = RULES[name](patterns, self_coupling=self_coupling, **options)
     if not isinstance(model, CouplingModel):  # full_output=True passed in options
         raise ValueError("learn returns a model: do not pass full_output")

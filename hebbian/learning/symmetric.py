@@ -14,13 +14,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import blas
 
-from hebbian.learning._checks import check_flag, check_patterns
+from hebbian.learning._checks import check_flag, check_patterns, check_start
 from hebbian.models import CouplingModel
 
 __all__ = ["hebb", "pseudo_inverse", "storkey"]
 
 
-def hebb(patterns: object, *, self_coupling: bool = False) -> CouplingModel:
+def hebb(patterns: object, *, self_coupling: bool = False, start: object = None) -> CouplingModel:
     """Hebb's rule: the outer-product couplings of Hopfield's network.
 
     .. math:: J_{ij} = \\frac{1}{N}\\sum_{\\mu=1}^{K} \\xi_i^\\mu \\xi_j^\\mu,
@@ -28,13 +28,18 @@ def hebb(patterns: object, *, self_coupling: bool = False) -> CouplingModel:
 
     normalized by ``N`` so that a pattern's own field is of order one. Symmetric. The
     diagonal is :math:`J_{ii} = K/N = \\alpha`: kept with ``self_coupling=True``, zero
-    otherwise (Hopfield's network). Reference: Hopfield, PNAS 79, 2554 (1982).
+    otherwise (Hopfield's network). Learning from couplings ``start`` adds the patterns'
+    terms to them, :math:`J = J^{(0)} + \frac1N ZZ^T`. Reference: Hopfield, PNAS 79,
+    2554 (1982).
 
     Parameters
     ----------
     patterns : (K, N) array of -1 and +1
     self_coupling : bool, optional
         Keep the diagonal ``K/N`` (``keep_diagonal=True``) or set it to zero.
+    start : (N, N) array, optional
+        Symmetric couplings learning starts from (zero diagonal unless
+        ``self_coupling``); default zero.
 
     Returns
     -------
@@ -55,16 +60,21 @@ def hebb(patterns: object, *, self_coupling: bool = False) -> CouplingModel:
     """
     xi = check_patterns(patterns)
     keep = check_flag("self_coupling", self_coupling)
+    J0 = check_start(start, xi.shape[1], self_coupling=keep, symmetric=True)
     x = xi.astype(np.float64)
     J = (x.T @ x) / xi.shape[1]
+    if J0 is not None:
+        J += J0
     return CouplingModel(J, keep_diagonal=keep, memories=xi, symmetric=True)
 
 
-def storkey(patterns: object, *, self_coupling: bool = False) -> CouplingModel:
+def storkey(
+    patterns: object, *, self_coupling: bool = False, start: object = None
+) -> CouplingModel:
     """Storkey's incremental, local rule.
 
-    Starting from :math:`w = 0`, the patterns are learnt one after the other,
-    :math:`\\mu = 1, \\dots, K`, each by
+    Starting from :math:`w = 0` (or from ``start``), the patterns are learnt one after
+    the other, :math:`\\mu = 1, \\dots, K`, each by
 
     .. math:: w_{ij} \\leftarrow w_{ij} + \\frac{1}{N}\\big(\\xi_i\\xi_j
               - \\xi_i h_{ji} - h_{ij}\\xi_j\\big), \\qquad
@@ -88,6 +98,9 @@ def storkey(patterns: object, *, self_coupling: bool = False) -> CouplingModel:
         Learnt in row order.
     self_coupling : bool, optional
         Keep the diagonal described above, or set it to zero.
+    start : (N, N) array, optional
+        Symmetric couplings :math:`w` before the first pattern (zero diagonal unless
+        ``self_coupling``); default zero.
 
     Returns
     -------
@@ -118,10 +131,15 @@ def storkey(patterns: object, *, self_coupling: bool = False) -> CouplingModel:
     xi = check_patterns(patterns)
     keep = check_flag("self_coupling", self_coupling)
     N = xi.shape[1]
+    J0 = check_start(start, N, self_coupling=keep, symmetric=True)
     # w = scale * upper triangle of `stored` (zero diagonal); the diagonal apart
     stored = np.zeros((N, N), order="F")
     scale = 1.0
     diag = np.zeros(N)
+    if J0 is not None:
+        stored[:] = J0
+        np.fill_diagonal(stored, 0.0)
+        diag[:] = np.diagonal(J0)
     for row in xi:
         x = row.astype(np.float64)
         u = scale * blas.dsymv(1.0, stored, x)  # u_i = h_ii = sum_{k != i} w_ik x_k
