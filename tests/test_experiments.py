@@ -40,6 +40,7 @@ def test_there_are_configs_for_every_kind():
         "rules_fixed_points",
         "perceptron_stability",
         "self_coupling",
+        "basins",
     }
 
 
@@ -196,6 +197,15 @@ TINY = {
         ("alpha", [0.5, 1.0]),
         ("n_samples", 2),
         ("max_sweeps", 50),
+    ],
+    "tolmachev2020_rules_basins": [
+        ("n_neurons", 12),
+        ("rules", ["hebb", "pseudo-inverse", "gardner"]),
+        ("memories", [1, 3, 6, 12]),
+        ("flips", [1, 3]),
+        ("n_samples", 2),
+        ("n_steps", 5),
+        ("max_sweeps", 5),
     ],
     "tolmachev2020_rules_fixed_points": [
         ("n_neurons", 30),
@@ -386,6 +396,14 @@ SMALL = {
         ("alpha", [0.5, 1.0]),
         ("n_samples", 2),
     ],
+    "tolmachev2020_rules_basins": [
+        ("n_neurons", 16),
+        ("rules", ["hebb", "storkey", "pseudo-inverse", "diederich-opper-1"]),
+        ("memories", [1, 4, 8, 12]),
+        ("flips", [1, 2, 5]),
+        ("n_samples", 2),
+        ("n_steps", 5),
+    ],
     "tolmachev2020_rules_fixed_points": [
         ("n_neurons", 40),
         ("alpha", [0.1, 0.2, 0.9]),
@@ -419,7 +437,7 @@ SMALL = {
 
 #: Experiments whose runs are CouplingModels (explicit couplings with a kept diagonal),
 #: which the blocked scheme does not run: it holds Hebbian memories only.
-COUPLING_RUNS = {"folli2017_hebb_self_coupling"}
+COUPLING_RUNS = {"folli2017_hebb_self_coupling", "tolmachev2020_rules_basins"}
 
 
 @pytest.mark.parametrize("name", sorted(set(SMALL) - COUPLING_RUNS))

@@ -12,6 +12,7 @@ from hebbian.theory.gardner import (
     gardner_capacity,
     mceliece_capacity,
     optimal_stability,
+    projection_one_flip_overlap,
     storkey_capacity,
 )
 
@@ -132,3 +133,51 @@ def test_hebb_fixed_point_probability_against_sampled_patterns():
     assert float(hebb_fixed_point_probability(100, 30, self_coupling=True)) > float(
         hebb_fixed_point_probability(100, 30)
     )
+
+
+# --- the pseudo-inverse's one-flip basin ----------------------------------------------
+
+
+@pytest.mark.parametrize(("K", "keep"), [(10, True), (15, True), (22, True), (8, False)])
+def test_projection_corrects_a_flipped_bit_exactly_when_its_diagonal_is_below_half(K, keep):
+    # The one-step argument of projection_one_flip_overlap, checked site by site on the
+    # engine's synchronous dynamics: cue pattern 0 with bit i flipped (one chain per i);
+    # with the diagonal kept the chain ends at the pattern iff J_ii < 1/2, else at the
+    # cue; without it every chain ends at the pattern. The argument also needs every
+    # other site to hold, 2 |J_ji| < 1 (kept) or < 1 - J_jj (removed): asserted for
+    # these draws (without the diagonal it fails at larger loads, e.g. K = 22 here).
+    from hebbian.learning import pseudo_inverse
+    from hebbian.montecarlo.engine import simulate
+    from hebbian.patterns import random_patterns
+
+    N = 30
+    xi = random_patterns(K, N, seed=K)
+    model = pseudo_inverse(xi, self_coupling=keep)
+    cues = np.repeat(xi[:1], N, axis=0)
+    cues[np.arange(N), np.arange(N)] *= -1
+    ds = simulate(model, temperature=0.0, dynamics="synchronous", initial=cues, n_chains=N,
+                  n_sweeps=5, measure_every=5, seed=0)  # fmt: skip
+    final = ds.spins.values @ xi[0] / N
+    P = pseudo_inverse(xi, self_coupling=True).couplings
+    diagonal = np.diagonal(P)
+    off = np.abs(P - np.diag(diagonal))
+    margin = 1.0 if keep else (1.0 - diagonal)[:, None]
+    assert np.all(2.0 * off < margin)
+    expected = np.where(keep & (diagonal > 0.5), 1.0 - 2.0 / N, 1.0)
+    np.testing.assert_array_equal(final, expected)
+    if keep and K == 22:
+        assert np.any(diagonal > 0.5)  # the test sees both outcomes
+
+
+def test_projection_one_flip_overlap_limits_and_symmetry():
+    N = 75
+    assert projection_one_flip_overlap(N, 1) == pytest.approx(1.0, abs=1e-12)
+    assert projection_one_flip_overlap(N, N) == 1.0 - 2.0 / N
+    # the Beta(K/2, (N-K)/2) law is symmetric about 1/2 at K = N/2: halfway
+    assert projection_one_flip_overlap(N, N / 2) == pytest.approx(1.0 - 1.0 / N, abs=1e-12)
+    values = projection_one_flip_overlap(N, np.arange(1, N + 1))
+    assert np.all(np.diff(values) <= 1e-15)
+    with pytest.raises(ValueError, match="at most n_neurons .* got K = 80 > N = 75"):
+        projection_one_flip_overlap(75, 80)
+    with pytest.raises(ValueError, match="n_memories"):
+        projection_one_flip_overlap(75, float("nan"))

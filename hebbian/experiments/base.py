@@ -78,6 +78,8 @@ class Param:
                 if not isinstance(num, int) or num < 1:
                     raise ConfigError(f"{where} {name}.num must be an integer >= 1, got {num!r}")
                 value = [round(float(x), 12) for x in np.linspace(start, stop, num)]
+                if self.kind == "ints":  # whole grid values become ints, others are refused
+                    value = [int(x) if x.is_integer() else x for x in value]
             if not isinstance(value, list) or not value:
                 raise ConfigError(f"{where} {name} must be a non-empty list")
             scalar = "int" if self.kind == "ints" else "float"

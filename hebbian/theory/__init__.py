@@ -83,6 +83,7 @@ from hebbian.theory.gardner import (
     gardner_capacity,
     mceliece_capacity,
     optimal_stability,
+    projection_one_flip_overlap,
     storkey_capacity,
 )
 from hebbian.theory.hopfield import (
@@ -151,6 +152,7 @@ __all__ = [
     "gardner_capacity",
     "mceliece_capacity",
     "optimal_stability",
+    "projection_one_flip_overlap",
     "storkey_capacity",
     "archetype_estimate_overlap",
     "DenseCapacity",

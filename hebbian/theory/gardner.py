@@ -66,7 +66,7 @@ import math
 
 import numpy as np
 from scipy.optimize import brentq
-from scipy.special import ndtr
+from scipy.special import betainc, ndtr
 
 from hebbian.theory._core import as_real_array, broadcast_flat, scalar_or_array
 
@@ -79,6 +79,7 @@ __all__ = [
     "hebb_fixed_point_probability",
     "mceliece_capacity",
     "optimal_stability",
+    "projection_one_flip_overlap",
     "storkey_capacity",
 ]
 
@@ -309,3 +310,61 @@ def storkey_capacity(n_neurons) -> np.ndarray | float:
     """
     N = _check_size(n_neurons)
     return scalar_or_array(N / np.sqrt(2.0 * np.log(N)))
+
+
+def projection_one_flip_overlap(n_neurons, n_memories) -> np.ndarray | float:
+    r"""Return the final overlap of the pseudo-inverse network with its diagonal, one bit off.
+
+    With the projector :math:`J = Z(Z^TZ)^{-1}Z^T` (diagonal kept, Kanter and
+    Sompolinsky, Phys. Rev. A 35, 380 (1987)) every pattern has :math:`J\xi = \xi`.
+    Flip bit ``i`` of a pattern, :math:`\sigma = \xi - 2\xi_i e_i`: the fields are
+    :math:`h = J\sigma = \xi - 2\xi_i J e_i`, so site ``i`` gets
+    :math:`h_i = \xi_i (1 - 2J_{ii})` and every other site
+    :math:`h_j = \xi_j - 2\xi_i J_{ji}`. The flipped bit is corrected when
+    :math:`J_{ii} < 1/2`; otherwise the cue is itself a fixed point (the off-diagonal
+    :math:`|J_{ji}| \sim \sqrt{\alpha(1-\alpha)/N}` stays below 1/2 for the sizes of
+    interest). Either way the dynamics, sequential or synchronous, stops after one step,
+    with overlap 1 or :math:`1 - 2/N`:
+
+    .. math::
+
+        m_{\rm final} = 1 - \frac{2}{N}\,P\big(J_{ii} > \tfrac12\big),
+        \qquad J_{ii} \sim \mathrm{Beta}\big(\tfrac K2, \tfrac{N-K}2\big),
+
+    the law of the diagonal of the projector onto a uniformly random ``K``-dimensional
+    subspace (the squared length of a random unit vector's projection), taken for the
+    span of random :math:`\pm 1` patterns. At ``K = N/2`` the law is symmetric about
+    1/2: the one-flip basin vanishes at :math:`\alpha = 1/2` for every ``N``. Without
+    the diagonal, :math:`h_i = \xi_i(1 - J_{ii})` and the bit is always corrected,
+    while site ``j`` holds as long as :math:`2|J_{ji}| < 1 - J_{jj}`, which fails more and
+    more often as :math:`\alpha \to 1` (``docs/theory/gardner.md``, section 6).
+
+    Parameters
+    ----------
+    n_neurons : array_like
+        ``N >= 2``.
+    n_memories : array_like
+        ``1 <= K <= N``.
+
+    Examples
+    --------
+    >>> round(float(projection_one_flip_overlap(75, 37.5)), 6)
+    0.986667
+    >>> float(projection_one_flip_overlap(75, 75)) == 1 - 2 / 75
+    True
+    """
+    N = _check_size(n_neurons)
+    K = as_real_array("n_memories", n_memories, minimum=1.0)
+    shape, (N_flat, K_flat) = broadcast_flat(N, K)
+    if np.any(K_flat > N_flat):
+        bad = int(np.flatnonzero(K_flat > N_flat)[0])
+        raise ValueError(
+            f"n_memories must be at most n_neurons (linearly independent patterns), got "
+            f"K = {K_flat[bad]:g} > N = {N_flat[bad]:g}"
+        )
+    full = K_flat >= N_flat
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stuck = np.where(
+            full, 1.0, 1.0 - betainc(K_flat / 2.0, np.maximum(N_flat - K_flat, 1e-300) / 2.0, 0.5)
+        )
+    return scalar_or_array((1.0 - 2.0 * stuck / N_flat).reshape(shape))
