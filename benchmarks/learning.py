@@ -1,7 +1,8 @@
-"""The learning rules of hebbian.learning: seconds per rule, and MinOver up to the optimum.
+"""The learning rules of hebbian.learning: seconds per rule; MinOver and AdaTron to the optimum.
 
     python benchmarks/learning.py [--size 1000] [--minover-size 1000] [--repeats 1]
                                   [--target 0.02] [--skip-rules] [--skip-minover]
+                                  [--skip-adatron]
 
 Times, best of ``repeats``, on random patterns:
 
@@ -14,7 +15,11 @@ Times, best of ``repeats``, on random patterns:
   optimum :math:`\\kappa(\\alpha)`, which solves
   :math:`\\alpha^{-1} = \\int_{-\\kappa}^\\infty Dt\\,(t+\\kappa)^2
   = (1+\\kappa^2)\\Phi(\\kappa) + \\kappa\\varphi(\\kappa)`; then also the run with the
-  certified stopping gap ``tol = target`` (each neuron within 2 % of its own optimum).
+  certified stopping gap ``tol = target`` (each neuron within 2 % of its own optimum);
+- the AdaTron (:func:`hebbian.learning.adatron`) on the same patterns, with the
+  certified stop at ``tol = 0.1, 0.05, target, target/2, ...`` until the mean least
+  stability is within ``target`` of :math:`\\kappa(\\alpha)`, and the run at
+  ``tol = target`` (sweeps, seconds, neurons converged).
 
 The first call of each perceptron-type rule compiles its Numba kernel (cached on disk):
 a warm-up on a small problem runs first and is not timed.
@@ -30,7 +35,7 @@ import numba
 import numpy as np
 from _timing import best_of
 
-from hebbian.learning import RULES, fixed_point_fraction, krauth_mezard, stabilities
+from hebbian.learning import RULES, adatron, fixed_point_fraction, krauth_mezard, stabilities
 from hebbian.patterns import random_patterns
 from hebbian.theory import optimal_stability
 
@@ -48,6 +53,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--skip-rules", action="store_true")
     parser.add_argument("--skip-minover", action="store_true")
+    parser.add_argument("--skip-adatron", action="store_true")
     args = parser.parse_args()
     n_minover = args.minover_size or args.size
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -73,7 +79,7 @@ def main() -> None:
             print(f"| {label} | {seconds:.2f} | {fixed_point_fraction(model):.3f} | "
                   f"{mean_min_stability(model):.4f} |", flush=True)  # fmt: skip
         print()
-    if args.skip_minover:
+    if args.skip_minover and args.skip_adatron:
         return
 
     N = n_minover
@@ -83,9 +89,54 @@ def main() -> None:
     kappa_eff = float(optimal_stability(K / (N - 1)))  # J_ii = 0: N - 1 inputs a neuron
     goal = (1 - args.target) * kappa
     xi = random_patterns(K, N, seed=2)
-    print(f"## MinOver, N = {N}, K = {K} (alpha = {alpha:g}): kappa(alpha) = {kappa:.5f} "
-          f"(kappa(K/(N-1)) = {kappa_eff:.5f}); goal: mean least stability >= "
-          f"{goal:.5f} ({1 - args.target:g} kappa)\n")  # fmt: skip
+    header = (f"N = {N}, K = {K} (alpha = {alpha:g}): kappa(alpha) = {kappa:.5f} "
+              f"(kappa(K/(N-1)) = {kappa_eff:.5f}); goal: mean least stability >= "
+              f"{goal:.5f} ({1 - args.target:g} kappa)\n")  # fmt: skip
+    if not args.skip_minover:
+        minover(xi, kappa, goal, header, args)
+    if not args.skip_adatron:
+        adatron_section(xi, kappa, goal, header, args)
+
+
+def adatron_section(xi, kappa, goal, header, args) -> None:
+    N = xi.shape[1]
+    print(f"## AdaTron, {header}")
+    print("| tol | seconds | sweeps (mean) | sweeps (max) | mean least stability | "
+          "/ kappa | least over neurons | converged |")  # fmt: skip
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    tols = sorted({0.1, 0.05, *(args.target / 2**k for k in range(8))}, reverse=True)
+    reached, at_target = None, None
+    for tol in tols:
+        seconds, run = best_of(
+            lambda t=tol: adatron(xi, max_sweeps=100000, tol=t, full_output=True), args.repeats
+        )
+        least = run.min_stability
+        print(f"| {tol:g} | {seconds:.2f} | {run.sweeps.mean():.1f} | {run.sweeps.max()} | "
+              f"{least.mean():.5f} | {least.mean() / kappa:.4f} | {least.min():.5f} | "
+              f"{int(run.converged.sum())}/{N} |", flush=True)  # fmt: skip
+        if tol == args.target:
+            at_target = (seconds, run)
+        if reached is None and least.mean() >= goal:
+            reached = (tol, seconds)
+        if reached is not None and at_target is not None:
+            break
+    print()
+    if reached is None:
+        print(f"not reached at tol = {tols[-1]:g}\n")
+    else:
+        print(f"reached {1 - args.target:g} kappa(alpha) at tol = {reached[0]:g}: "
+              f"{reached[1]:.2f} s\n")  # fmt: skip
+    seconds, run = at_target
+    least = run.min_stability
+    print(f"AdaTron certified stop, tol = {args.target:g}: {seconds:.2f} s, "
+          f"{run.sweeps.mean():.1f} sweeps (max {run.sweeps.max()}), mean least stability "
+          f"{least.mean():.5f} = {least.mean() / kappa:.4f} kappa(alpha), "
+          f"{int(run.converged.sum())}/{N} neurons converged")  # fmt: skip
+
+
+def minover(xi, kappa, goal, header, args) -> None:
+    N = xi.shape[1]
+    print(f"## MinOver, {header}")
     print("| max_sweeps | updates/neuron (mean) | seconds | mean least stability | "
           "/ kappa | least over neurons | certified |")  # fmt: skip
     print("|---:|---:|---:|---:|---:|---:|---:|")
@@ -118,7 +169,7 @@ def main() -> None:
     print(f"certified stop, tol = {args.target:g} (each neuron >= {1 - args.target:g} of its "
           f"own optimum): {seconds:.2f} s, {run.updates.mean():.0f} updates/neuron, "
           f"mean least stability {least.mean():.5f} = {least.mean() / kappa:.4f} kappa(alpha), "
-          f"{int(run.converged.sum())}/{N} neurons converged")  # fmt: skip
+          f"{int(run.converged.sum())}/{N} neurons converged\n")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -247,7 +247,7 @@ _LEARN_FLAGS = {"n_neurons": "--neurons", "n_memories": "--memories", "kappa": "
 
 @main.command("learn", short_help="Learn random patterns with one rule; fixed points, stability.")
 @click.option("--rule", required=True, help="hebb, storkey, pseudo-inverse, krauth-mezard, "
-              "gardner, diederich-opper-1 or diederich-opper-2.")  # fmt: skip
+              "adatron, gardner, diederich-opper-1 or diederich-opper-2.")  # fmt: skip
 @click.option("--neurons", "n_neurons", type=int, required=True, help="N, in [2, 10000].")
 @click.option("--memories", "n_memories", type=int, required=True, help="K >= 1 patterns.")
 @click.option("--kappa", type=float, default=None, help="Margin of the gardner rule, in [0, 10].")

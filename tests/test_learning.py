@@ -353,6 +353,7 @@ def test_registry_names_and_uniform_signature():
         "storkey",
         "pseudo-inverse",
         "krauth-mezard",
+        "adatron",
         "gardner",
         "diederich-opper-1",
         "diederich-opper-2",

@@ -21,6 +21,8 @@ Perceptron-type rules, one row per neuron, ``symmetric=False``
 
 * :func:`krauth_mezard` -- MinOver, optimal stability; Krauth and Mezard, J. Phys. A
   20, L745 (1987).
+* :func:`adatron` -- the same optimal couplings, much faster (:mod:`hebbian.learning.adatron`);
+  Anlauf and Biehl, Europhys. Lett. 10, 687 (1989).
 * :func:`gardner` -- perceptron with margin :math:`\\kappa`; Gardner, J. Phys. A 21, 257
   (1988).
 * :func:`diederich_opper_1`, :func:`diederich_opper_2` -- rules I and II of Diederich and
@@ -44,6 +46,7 @@ Examples
 1.0
 """
 
+from hebbian.learning.adatron import adatron
 from hebbian.learning.measures import fixed_point_fraction, local_fields, stabilities
 from hebbian.learning.perceptron import (
     LearningResult,
@@ -61,6 +64,7 @@ __all__ = [
     "RULES",
     "START_RULES",
     "LearningResult",
+    "adatron",
     "diederich_opper_1",
     "diederich_opper_2",
     "fixed_point_fraction",

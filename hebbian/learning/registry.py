@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from hebbian._validation import as_generator, check_choice
+from hebbian.learning.adatron import adatron
 from hebbian.learning.perceptron import (
     diederich_opper_1,
     diederich_opper_2,
@@ -24,6 +25,7 @@ RULES: dict[str, Callable[..., CouplingModel]] = {
     "storkey": storkey,
     "pseudo-inverse": pseudo_inverse,
     "krauth-mezard": krauth_mezard,
+    "adatron": adatron,
     "gardner": gardner,
     "diederich-opper-1": diederich_opper_1,
     "diederich-opper-2": diederich_opper_2,
@@ -35,7 +37,9 @@ KAPPA_RULES = frozenset({"gardner"})
 #: The iterative (perceptron-type) rules: they take ``max_sweeps`` and
 #: ``full_output=True`` (a :class:`~hebbian.learning.perceptron.LearningResult` that says
 #: which neurons converged); the others are computed in one pass.
-ITERATIVE_RULES = frozenset({"krauth-mezard", "gardner", "diederich-opper-1", "diederich-opper-2"})
+ITERATIVE_RULES = frozenset(
+    {"krauth-mezard", "adatron", "gardner", "diederich-opper-1", "diederich-opper-2"}
+)
 
 #: The rules that learn from given couplings (``start``): Hebb adds to them, Storkey and
 #: the perceptron-type rules with a fixed stopping condition start their iteration there.
@@ -59,8 +63,8 @@ def learn(
     Parameters
     ----------
     rule : str
-        ``hebb``, ``storkey``, ``pseudo-inverse``, ``krauth-mezard``, ``gardner``,
-        ``diederich-opper-1`` or ``diederich-opper-2``.
+        ``hebb``, ``storkey``, ``pseudo-inverse``, ``krauth-mezard``, ``adatron``,
+        ``gardner``, ``diederich-opper-1`` or ``diederich-opper-2``.
     patterns : (K, N) array of -1 and +1
     self_coupling : bool, optional
         Keep the rule's diagonal as a self-coupling, or exclude it (zero diagonal; the

@@ -42,6 +42,7 @@ _STYLE = {
     "gardner": ("C4", "v"),
     "diederich-opper-1": ("C5", "P"),
     "diederich-opper-2": ("C6", "X"),
+    "adatron": ("C7", "*"),
 }
 
 
