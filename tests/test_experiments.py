@@ -41,6 +41,7 @@ def test_there_are_configs_for_every_kind():
         "perceptron_stability",
         "self_coupling",
         "basins",
+        "margin_capacity",
     }
 
 
@@ -197,6 +198,15 @@ TINY = {
         ("alpha", [0.5, 1.0]),
         ("n_samples", 2),
         ("max_sweeps", 50),
+    ],
+    "gardner1988_perceptron_margin_capacity": [
+        ("n_neurons", [12, 16]),
+        ("kappa", [0.5, 1.0]),
+        ("alpha", [0.3, 0.6, 1.0]),
+        ("n_samples", 2),
+        ("optimal_sweeps", 50),
+        ("max_sweeps", 5),
+        ("n_bootstrap", 5),
     ],
     "tolmachev2020_rules_basins": [
         ("n_neurons", 12),
@@ -395,6 +405,15 @@ SMALL = {
         ("n_neurons", [20, 40]),
         ("alpha", [0.5, 1.0]),
         ("n_samples", 2),
+    ],
+    "gardner1988_perceptron_margin_capacity": [
+        ("n_neurons", [16, 20]),
+        ("kappa", [0.5]),
+        ("alpha", [0.4, 0.8, 1.2]),
+        ("n_samples", 2),
+        ("optimal_sweeps", 50),
+        ("max_sweeps", 5),
+        ("n_bootstrap", 5),
     ],
     "tolmachev2020_rules_basins": [
         ("n_neurons", 16),
@@ -838,3 +857,37 @@ def test_supervised_dense_p3_runs_integer_memories_and_follows_rs_deep_inside():
     np.testing.assert_allclose(inside.m.values, inside.m_theory.values, atol=0.06)
     assert np.all(inside.retrieved.values == 1.0)
     assert np.all(ds.retrieved.sel(alpha=0.3).values == 0.0)
+
+
+def test_integer_grids_come_from_whole_valued_tables():
+    from hebbian.experiments.base import Param
+
+    ints = Param("ints", "counts", minimum=1)
+    assert ints.parse("k", {"start": 1, "stop": 9, "num": 5}, "[quick]") == [1, 3, 5, 7, 9]
+    assert all(isinstance(v, int) for v in ints.parse("k", {"start": 1, "stop": 9, "num": 5}, "q"))
+    with pytest.raises(ConfigError, match=r"\[quick\] k\[1\] must be an integer, got 1.5"):
+        ints.parse("k", {"start": 1, "stop": 2, "num": 3}, "[quick]")
+
+
+def test_margin_capacity_half_loads_follow_gardner_and_the_budget_falls_short():
+    # The optimal couplings' half load at kappa = 0.5 lies within 0.04 of Gardner's
+    # alpha_c(0.5) = 0.961 already at N = 60 (the quick run's N = 50 value is 0.953); the
+    # Gardner perceptron with a budget of 20 sweeps cannot reach more neurons than the
+    # optimum (its convergence needs a margin the optimum has).
+    from hebbian.theory import gardner_capacity
+
+    ds = run_experiment(
+        "gardner1988_perceptron_margin_capacity",
+        quick=True,
+        overrides=[
+            ("n_neurons", [60, 61]),
+            ("kappa", [0.5]),
+            ("alpha", [0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2]),
+            ("n_samples", 2),
+            ("max_sweeps", 20),
+            ("n_bootstrap", 5),
+        ],
+    )
+    optimal = ds.half_load.sel(rule="adatron", kappa=0.5)
+    assert np.all(np.abs(optimal - float(gardner_capacity(0.5))) < 0.04)
+    assert np.all(ds.fraction.sel(rule="gardner") <= ds.fraction.sel(rule="adatron") + 1e-12)

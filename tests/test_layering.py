@@ -39,6 +39,7 @@ LAYERS = {
     "hebbian.montecarlo": 2,
     "hebbian.theory": 2,
     "hebbian.learning": 2,
+    "hebbian.vsa": 2,
     "hebbian.gpu": 3,
     "hebbian.checkpoint": 4,
     "hebbian.sweep": 4,
@@ -51,6 +52,9 @@ INDEPENDENT = [
     ("hebbian.montecarlo", "hebbian.theory"),
     ("hebbian.learning", "hebbian.montecarlo"),
     ("hebbian.learning", "hebbian.theory"),
+    ("hebbian.vsa", "hebbian.montecarlo"),
+    ("hebbian.vsa", "hebbian.theory"),
+    ("hebbian.vsa", "hebbian.learning"),
 ]
 
 #: The order inside a package (docs/architecture.md): a module imports only lower ranks.

@@ -43,8 +43,8 @@ ITERATIVE_RULES = frozenset(
 
 #: The rules that learn from given couplings (``start``): Hebb adds to them, Storkey and
 #: the perceptron-type rules with a fixed stopping condition start their iteration there.
-#: The pseudo-inverse is a closed form, and MinOver's optimal couplings (with the
-#: certificate of its stopping gap) are those reached from zero.
+#: The pseudo-inverse is a closed form, and the optimal couplings of MinOver and the
+#: AdaTron (with the certificate of their stopping gap) are those reached from zero.
 START_RULES = frozenset({"hebb", "storkey", "gardner", "diederich-opper-1", "diederich-opper-2"})
 
 
