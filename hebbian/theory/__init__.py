@@ -43,10 +43,14 @@ gardner
     Optimal storage: Gardner's ``alpha_c(kappa, m)`` for unbiased and biased patterns,
     the optimal stability at a load, and the reference capacities of the learning rules
     (McEliece, Storkey, pseudo-inverse, binary couplings).
+vsa
+    Vector symbolic architectures: the winner-take-all readout accuracy of Frady,
+    Kleyko and Sommer, bundle SNR and capacity for MAP-I, MAP-B, BSC, HRR and FHRR,
+    Bloom filters and the dimension sufficient for set membership.
 
 A new family adds one module on the core and the Gaussian rules, next to these:
-``vsa.py`` (bundling capacity) is next; its
-lines, if it has many, go to a ``<family>_lines.py`` module as for the Hopfield model.
+a family's lines, if it has many, go to a ``<family>_lines.py`` module as for the
+Hopfield model.
 
 Glossary (paper notation used inside the functions): ``m`` Mattis overlap, ``q``
 Edwards-Anderson order parameter, ``r`` noise parameter, ``beta = 1 / T``,
@@ -144,6 +148,22 @@ from hebbian.theory.multitasking import (
     symmetric_mixture_energy_zero_temperature,
     symmetric_mixture_state,
 )
+from hebbian.theory.vsa import (
+    VSA_MODELS,
+    bloom_dimension,
+    bloom_false_positive_rate,
+    bloom_optimal_false_positive_rate,
+    bloom_optimal_hashes,
+    bundle_accuracy,
+    bundle_capacity,
+    bundle_capacity_estimate,
+    bundle_moments,
+    bundle_snr,
+    membership_dimension,
+    membership_dimension_gaussian,
+    wta_accuracy,
+    wta_accuracy_general,
+)
 
 __all__ = [
     "BINARY_COUPLINGS_CAPACITY",
@@ -165,9 +185,19 @@ __all__ = [
     "MultitaskingPhaseDiagram",
     "MultitaskingState",
     "PhaseLines",
+    "VSA_MODELS",
     "ZeroTemperatureRetrieval",
     "almeida_thouless_lhs",
     "almeida_thouless_temperature",
+    "bloom_dimension",
+    "bloom_false_positive_rate",
+    "bloom_optimal_false_positive_rate",
+    "bloom_optimal_hashes",
+    "bundle_accuracy",
+    "bundle_capacity",
+    "bundle_capacity_estimate",
+    "bundle_moments",
+    "bundle_snr",
     "cascade_misaligned_fraction",
     "cascade_overlaps",
     "classify_overlaps",
@@ -192,6 +222,8 @@ __all__ = [
     "hopfield_free_energy",
     "kink_rule",
     "krotov_hopfield_capacity",
+    "membership_dimension",
+    "membership_dimension_gaussian",
     "mixture_energy_zero_temperature",
     "mixture_free_energy",
     "mixture_hessian_eigenvalues",
@@ -223,6 +255,8 @@ __all__ = [
     "symmetric_mixture_energy_zero_temperature",
     "symmetric_mixture_state",
     "uniform_rule",
+    "wta_accuracy",
+    "wta_accuracy_general",
     "zero_temperature_retrieval",
     "zero_temperature_transition_load",
 ]
