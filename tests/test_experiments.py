@@ -42,6 +42,8 @@ def test_there_are_configs_for_every_kind():
         "self_coupling",
         "basins",
         "margin_capacity",
+        "vsa_bundle_capacity",
+        "resonator_capacity",
     }
 
 
@@ -207,6 +209,36 @@ TINY = {
         ("optimal_sweeps", 50),
         ("max_sweeps", 5),
         ("n_bootstrap", 5),
+    ],
+    "frady2018_vsa_bundle_capacity": [
+        ("models", ["map-i", "bsc", "fhrr"]),
+        ("dimension", 64),
+        ("codebook_size", 5),
+        ("n_items", [2, 8, 30]),
+        ("n_trials", 3),
+    ],
+    "kent2020_resonator_three_factor_capacity": [
+        ("dimension", 64),
+        ("codebook_sizes", [4, 8]),
+        ("n_trials", 5),
+        ("batch_size", 5),
+        ("published_op", 4),
+        ("published_ols", 8),
+    ],
+    "kent2020_resonator_two_factor_capacity": [
+        ("dimension", 64),
+        ("codebook_sizes", [4, 16]),
+        ("n_trials", 5),
+        ("batch_size", 5),
+        ("published_op", 16),
+    ],
+    "kent2020_resonator_update_order": [
+        ("dimension", 64),
+        ("codebook_sizes", [4, 8]),
+        ("n_trials", 5),
+        ("batch_size", 5),
+        ("min_iterations", 5),
+        ("published_op", 8),
     ],
     "tolmachev2020_rules_basins": [
         ("n_neurons", 12),
@@ -414,6 +446,34 @@ SMALL = {
         ("optimal_sweeps", 50),
         ("max_sweeps", 5),
         ("n_bootstrap", 5),
+    ],
+    "frady2018_vsa_bundle_capacity": [
+        ("models", ["map-b", "hrr"]),
+        ("dimension", 100),
+        ("codebook_size", 8),
+        ("n_items", [3, 10]),
+        ("n_trials", 4),
+    ],
+    "kent2020_resonator_three_factor_capacity": [
+        ("dimension", 80),
+        ("codebook_sizes", [5, 9]),
+        ("n_trials", 6),
+        ("batch_size", 4),
+        ("published_op", 5),
+        ("published_ols", 9),
+    ],
+    "kent2020_resonator_two_factor_capacity": [
+        ("dimension", 80),
+        ("codebook_sizes", [6, 20]),
+        ("n_trials", 6),
+        ("published_op", 20),
+    ],
+    "kent2020_resonator_update_order": [
+        ("dimension", 80),
+        ("codebook_sizes", [5, 9]),
+        ("n_trials", 6),
+        ("min_iterations", 4),
+        ("published_op", 9),
     ],
     "tolmachev2020_rules_basins": [
         ("n_neurons", 16),

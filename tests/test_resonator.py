@@ -285,3 +285,16 @@ def test_cupy_matches_numpy():
     a = resonator_trials(500, 3, 10, 20, seed=8)
     b = resonator_trials(500, 3, 10, 20, seed=8, device="gpu")
     assert a["accuracy"] == b["accuracy"] and a["iterations_median"] == b["iterations_median"]
+
+
+def test_capacity_search_doubles_then_bisects_on_a_known_curve():
+    # A made-up accuracy that falls through 0.99 between D = 79 and 80: doubling from the
+    # first size with an iteration cap >= 10 (22 at F = 3), then bisection of (44, 88].
+    from hebbian.vsa.resonator import _search_sizes, _search_start, default_max_iterations
+
+    assert _search_start(3) == 22 and default_max_iterations([22] * 3) >= 10
+    assert default_max_iterations([21] * 3) < 10
+    measured = _search_sizes(lambda D: {"accuracy": 1.0 if D <= 79 else 0.9}, 3, 0.99)
+    assert sorted(measured) == [22, 44, 66, 77, 79, 80, 82, 88]  # closed to neighbours
+    below = _search_sizes(lambda D: {"accuracy": 0.5}, 3, 0.99)
+    assert sorted(below) == [22]  # below the smallest size: nothing more to measure

@@ -15,10 +15,10 @@ import pytest
 from scipy.integrate import quad
 from scipy.stats import norm
 
+from hebbian.theory.vsa import bloom_false_positive_rate as theory_false_positive_rate
 from hebbian.vsa.capacity import (
     BinomialRate,
-    bloom_false_positive_rate,
-    bloom_false_positive_theory,
+    bloom_false_positives,
     bundle_retrieval_accuracy,
     sequence_retrieval_accuracy,
 )
@@ -232,13 +232,13 @@ def test_sequence_retrieval_matches_frady_formula():
 def test_bloom_false_positive_rate_at_optimal_k():
     n = 100
     k = round(D / n * math.log(2))  # 7
-    theory = bloom_false_positive_theory(D, n, k)
+    theory = float(theory_false_positive_rate(D, n, k))
     assert abs(theory - 2.0**-k) / theory < 0.06
-    result = bloom_false_positive_rate(D, n, k, trials=300, universe=1000, seed=1970)
+    result = bloom_false_positives(D, n, k, trials=300, universe=1000, seed=1970)
     assert result.count == 300 * 900
     assert within(result, theory), (float(result.rate), theory)
     # no false negatives, and an empty filter passes nothing
-    empty = bloom_false_positive_rate(D, 0, k, trials=2, universe=50, seed=0)
+    empty = bloom_false_positives(D, 0, k, trials=2, universe=50, seed=0)
     assert empty.successes == 0
 
 
@@ -276,7 +276,7 @@ def one_line(excinfo):
         (
             lambda: bundle_retrieval_accuracy(make("bloom"), 5, 5, trials=1, seed=0),
             ValueError,
-            "bloom_false_positive_rate",
+            "bloom_false_positives",
         ),
         (
             lambda: bundle_retrieval_accuracy(make("map-i"), 0, 5, trials=1, seed=0),
@@ -284,7 +284,7 @@ def one_line(excinfo):
             "n_items",
         ),
         (
-            lambda: bloom_false_positive_rate(D, 10, 3, trials=1, universe=10, seed=0),
+            lambda: bloom_false_positives(D, 10, 3, trials=1, universe=10, seed=0),
             ValueError,
             "universe",
         ),

@@ -12,11 +12,12 @@ SciPy, matplotlib) are imported inside the commands, so that ``hebbian --version
 answers at once.
 
 The commands live in one module per family of commands (``simulate``, ``learn``,
-``experiments``: list, run, check, plot, reproduce; ``solve``), each registering itself
+``experiments``: list, run, check, plot, reproduce; ``solve``; ``vsa``: the vector symbolic
+architectures and resonator networks), each registering itself
 on the group of :mod:`hebbian.cli._app`.
 """
 
-from hebbian.cli import experiments, learn, simulate, solve  # noqa: F401  (registers)
+from hebbian.cli import experiments, learn, simulate, solve, vsa  # noqa: F401  (registers)
 from hebbian.cli._app import main
 
 __all__ = ["main"]

@@ -3,4 +3,56 @@
 Layer 2, beside :mod:`hebbian.montecarlo`, :mod:`hebbian.theory` and
 :mod:`hebbian.learning` (none imports another). The code is written once for NumPy and
 CuPy (array-API style, the array module from :func:`hebbian.device.array_module`).
+
+* :mod:`hebbian.vsa.models` -- the hypervector models MAP-I, MAP-B (Gayler 2003), BSC
+  (Kanerva 2009), HRR (Plate 1995), FHRR and the Bloom filter (Bloom 1970), each with
+  bind, unbind, bundle, permute, similarity and cleanup against a codebook;
+  :func:`hypervector_model` by name.
+* :mod:`hebbian.vsa.capacity` -- Monte Carlo of the readouts whose accuracy
+  :mod:`hebbian.theory.vsa` predicts (Frady, Kleyko, Sommer, Neural Computation 30, 1449
+  (2018)): key-value bundles, sequences, Bloom filters.
+
+Examples
+--------
+>>> from hebbian.vsa import hypervector_model
+>>> vsa = hypervector_model("map-i", 1000)
+>>> a, b = vsa.random((2,), seed=0)
+>>> bool((vsa.unbind(vsa.bind(a, b), b) == a).all())
+True
 """
+
+from hebbian.vsa.capacity import (
+    BinomialRate,
+    bloom_false_positives,
+    bundle_retrieval_accuracy,
+    sequence_retrieval_accuracy,
+)
+from hebbian.vsa.models import (
+    BSC,
+    FHRR,
+    HRR,
+    MAPB,
+    MAPI,
+    MAX_DIMENSION,
+    MODELS,
+    BloomFilter,
+    HypervectorModel,
+    hypervector_model,
+)
+
+__all__ = [
+    "BSC",
+    "FHRR",
+    "HRR",
+    "MAPB",
+    "MAPI",
+    "MAX_DIMENSION",
+    "MODELS",
+    "BinomialRate",
+    "BloomFilter",
+    "HypervectorModel",
+    "bloom_false_positives",
+    "bundle_retrieval_accuracy",
+    "hypervector_model",
+    "sequence_retrieval_accuracy",
+]

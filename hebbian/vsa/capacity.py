@@ -8,7 +8,7 @@
   :math:`\\sqrt{2D/K}` (FHRR).
 * :func:`sequence_retrieval_accuracy` -- their sequence trace
   :math:`x = \\sum_{m=1}^{K} \\rho^{K-m}(a_m)`, read out at every lag.
-* :func:`bloom_false_positive_rate` -- the false-positive rate of an OR-bundled set of
+* :func:`bloom_false_positives` -- the false-positive rate of an OR-bundled set of
   sparse atoms; Bloom, Comm. ACM 13, 422 (1970); Clarkson, Ubaru and Yang,
   arXiv:2301.10352.
 
@@ -19,7 +19,6 @@ result depends on the seed only, not on the device.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,8 +29,7 @@ from hebbian.vsa.models import BloomFilter, HypervectorModel
 __all__ = [
     "CHUNK_ENTRIES",
     "BinomialRate",
-    "bloom_false_positive_rate",
-    "bloom_false_positive_theory",
+    "bloom_false_positives",
     "bundle_retrieval_accuracy",
     "sequence_retrieval_accuracy",
 ]
@@ -81,7 +79,7 @@ def _check_model(model: object, what: str) -> HypervectorModel:
     if isinstance(model, BloomFilter):
         raise ValueError(
             f"{what} needs a model with binding or permutation readout; for the 'bloom' "
-            "model use bloom_false_positive_rate"
+            "model use bloom_false_positives"
         )
     return model
 
@@ -207,7 +205,7 @@ def sequence_retrieval_accuracy(
     return BinomialRate(np.asarray(host, dtype=np.int64), counts)
 
 
-def bloom_false_positive_rate(
+def bloom_false_positives(
     dimension: int,
     n_items: int,
     n_hashes: int,
@@ -223,7 +221,8 @@ def bloom_false_positive_rate(
     each), bundles the first ``n = n_items`` by OR, and tests the other
     ``universe - n`` with :meth:`BloomFilter.contains`: a pass is a false positive.
     Standard theory (Bloom 1970): the rate is about :math:`(1 - e^{-kn/D})^k`
-    (:func:`bloom_false_positive_theory`), smallest at :math:`k = (D/n)\\ln 2`; exactly,
+    (:func:`hebbian.theory.vsa.bloom_false_positive_rate`), smallest at
+    :math:`k = (D/n)\\ln 2`; exactly,
     it is the mean over the bundle's weight :math:`|s|` of
     :math:`\\binom{|s|}{k} / \\binom{D}{k}`, the chance that ``k`` distinct positions
     all fall on ones of the bundle.
@@ -269,11 +268,3 @@ def bloom_false_positive_rate(
             bundle = xp.zeros((t, model.dimension), dtype=xp.uint8)
         positives += int(xp.sum(model.contains(bundle[:, None, :], atoms[:, n:])))
     return BinomialRate(positives, T * (U - n))
-
-
-def bloom_false_positive_theory(dimension: int, n_items: int, n_hashes: int) -> float:
-    """Return the standard approximation :math:`(1 - e^{-kn/D})^k` of the false-positive rate."""
-    D = check_int("dimension", dimension, minimum=1)
-    n = check_int("n_items", n_items, minimum=0)
-    k = check_int("n_hashes", n_hashes, minimum=1, maximum=D)
-    return (1.0 - math.exp(-k * n / D)) ** k

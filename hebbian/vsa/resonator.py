@@ -40,6 +40,9 @@ from hebbian.device import array_module, require_cupy
 from hebbian.vsa._blas import blas_threads
 
 __all__ = [
+    "MAX_SEARCH_SPACE",
+    "MAX_TRIAL_ENTRIES",
+    "SEARCH_REFINEMENTS",
     "OLS_ZERO",
     "ORDERS",
     "WEIGHTS",
@@ -113,6 +116,17 @@ class ResonatorResult:
     converged: np.ndarray
     limit_cycle: np.ndarray
     states: np.ndarray
+
+
+#: Largest ``N F (D + batch)`` of :func:`resonator_trials`: its codebooks and the states
+#: of one batch (a few GB at this size, in float32 and int8 copies).
+MAX_TRIAL_ENTRIES = 2**28
+
+#: Largest search space :math:`D^F` the capacity search of :func:`operational_capacity`
+#: doubles up to (its iteration cap, 0.001 of it, is then a million iterations).
+MAX_SEARCH_SPACE = 10**9
+#: Bisection steps of that search after the doubling has bracketed the target.
+SEARCH_REFINEMENTS = 6
 
 
 def default_max_iterations(codebook_sizes: Sequence[int]) -> int:
@@ -563,6 +577,13 @@ def resonator_trials(
     max_iterations = _int("max_iterations", max_iterations, 1)
     cycle_length = _int("cycle_length", cycle_length, 0)
     batch_size = _int("batch_size", batch_size, 1)
+    entries = N * F * (D + min(batch_size, trials))
+    if entries > MAX_TRIAL_ENTRIES:
+        raise ValueError(
+            f"dimension x factors x (codebook_size + batch) must be at most "
+            f"{MAX_TRIAL_ENTRIES} (the codebooks and the states of one batch), got "
+            f"{N} x {F} x ({D} + {min(batch_size, trials)}) = {entries}"
+        )
     xp = array_module(device)
     rng = _generator(seed)
 
@@ -618,7 +639,7 @@ def resonator_trials(
 def operational_capacity(
     dimension: int,
     factors: int,
-    codebook_sizes: Sequence[int],
+    codebook_sizes: Sequence[int] | None,
     trials: int,
     *,
     weights: str = "op",
@@ -645,8 +666,12 @@ def operational_capacity(
     Parameters
     ----------
     dimension, factors : int
-    codebook_sizes : sequence of int
-        At least two distinct sizes >= 1 (sorted here).
+    codebook_sizes : sequence of int or None
+        At least two distinct sizes >= 1 (sorted here). ``None``: search them: double
+        from the smallest size whose iteration cap is at least 10 (below it the
+        accuracy measures the cap) while the accuracy reaches ``target`` (up to a search space
+        :data:`MAX_SEARCH_SPACE`), then bisect the bracket on integers (at most
+        :data:`SEARCH_REFINEMENTS` more sizes); every size measured is a point.
     trials : int
         Trials per size.
     weights, order, cycle_length, batch_size, seed, device
@@ -676,20 +701,28 @@ def operational_capacity(
         target = check_real("target", target, minimum=0.0, maximum=1.0, include_minimum=False)
     except TypeError as exc:
         raise ValueError(str(exc)) from None
-    if isinstance(codebook_sizes, (str, bytes)) or not isinstance(codebook_sizes, Sequence):
-        raise ValueError(f"codebook_sizes must be a sequence of integers, got {codebook_sizes!r}")
-    sizes = sorted(_int("codebook_sizes entry", d, 1) for d in codebook_sizes)
-    if len(set(sizes)) != len(sizes) or len(sizes) < 2:
-        raise ValueError(
-            f"codebook_sizes must hold at least two distinct sizes, got {list(codebook_sizes)}"
-        )
     rng = _generator(seed)
-    runs = [
-        resonator_trials(N, F, D, trials, weights=weights, order=order,
-                         cycle_length=cycle_length, batch_size=batch_size, seed=rng,
-                         device=device)
-        for D in sizes
-    ]  # fmt: skip
+
+    def measure(D):
+        return resonator_trials(N, F, D, trials, weights=weights, order=order,
+                                cycle_length=cycle_length, batch_size=batch_size, seed=rng,
+                                device=device)  # fmt: skip
+
+    if codebook_sizes is None:
+        measured = _search_sizes(measure, F, target)
+        sizes = sorted(measured)
+        runs = [measured[D] for D in sizes]
+    else:
+        if isinstance(codebook_sizes, (str, bytes)) or not isinstance(codebook_sizes, Sequence):
+            raise ValueError(
+                f"codebook_sizes must be a sequence of integers, got {codebook_sizes!r}"
+            )
+        sizes = sorted(_int("codebook_sizes entry", d, 1) for d in codebook_sizes)
+        if len(set(sizes)) != len(sizes) or len(sizes) < 2:
+            raise ValueError(
+                f"codebook_sizes must hold at least two distinct sizes, got {list(codebook_sizes)}"
+            )
+        runs = [measure(D) for D in sizes]
     points = [[D, run["accuracy"]] for D, run in zip(sizes, runs)]
     capacity, status = None, None
     for (d0, p0), (d1, p1) in zip(points, points[1:]):
@@ -712,3 +745,40 @@ def operational_capacity(
         "points": points,
         "runs": runs,
     }
+
+
+def _search_start(factors: int) -> int:
+    """Smallest codebook size whose iteration cap ``0.001 D^F`` is at least 10.
+
+    Below it the cap allows a few iterations only, and the accuracy measures the cap.
+    """
+    D = max(2, math.ceil(10_000 ** (1.0 / factors)))
+    while default_max_iterations([D - 1] * factors) >= 10 and D > 2:
+        D -= 1
+    return D
+
+
+def _search_sizes(measure, factors: int, target: float) -> dict[int, dict]:
+    """Codebook sizes measured by doubling from :func:`_search_start`, then bisecting."""
+    measured: dict[int, dict] = {}
+
+    def good(D: int) -> bool:
+        if D not in measured:
+            measured[D] = measure(D)
+        return measured[D]["accuracy"] >= target
+
+    low, D = None, _search_start(factors)
+    while D**factors <= MAX_SEARCH_SPACE and good(D):
+        low, D = D, 2 * D
+    if low is None or D**factors > MAX_SEARCH_SPACE:
+        return measured  # below the smallest size, or above the largest searched
+    high = D
+    for _ in range(SEARCH_REFINEMENTS):
+        if high - low <= 1:
+            break
+        middle = (low + high) // 2
+        if good(middle):
+            low = middle
+        else:
+            high = middle
+    return measured

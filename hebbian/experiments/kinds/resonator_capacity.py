@@ -1,0 +1,205 @@
+"""Operational capacity of resonator networks: factor accuracy against the codebook size.
+
+Protocol (Kent, Frady, Sommer, Olshausen, Neural Computation 32, 2332 (2020)): ``F``
+random bipolar codebooks of ``D_f`` codevectors in ``N`` dimensions; each trial binds one
+random codevector of each factor into the composite and runs the resonator network
+(:func:`hebbian.vsa.resonator.resonator_trials`) from the superposition of every
+codevector, for at most ``k = 0.001 D_f^F`` iterations (raised to ``min_iterations``
+where that is larger: at small codebooks the authors' cap allows a single iteration,
+which measures the cap rather than the network); the last state is decoded
+factor by factor. Measured, for each choice of weights (``op``: outer product,
+``ols``: least squares) and update order (``sequential``: factors updated in place, the
+authors' algorithm; ``synchronous``: every factor from the previous iteration): the
+accuracy per factor (the fraction of factors decoded correctly, the authors' measure),
+the fraction of trials with every factor right, and the iterations.
+
+The operational capacity is the codebook size at which the accuracy per factor falls
+through ``target`` (0.99), interpolated linearly between the measured sizes, and
+:math:`M_{max} = D_f^F` the search space solved there. Published values (the authors'
+table): ``N = 1000, F = 2``: 340; ``N = 1500, F = 3``: 79 with the outer product, 99.3
+with least squares. The ``[expected]`` values test the accuracy at the published size.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import xarray as xr
+
+from hebbian.experiments.base import ExperimentKind, Param, register
+from hebbian.experiments.errors import ConfigError
+from hebbian.experiments.kinds.capacity import crossing_load
+
+__all__ = ["ResonatorCapacity"]
+
+_WEIGHTS = ("op", "ols")
+_ORDERS = ("sequential", "synchronous")
+_LINES = {"op": "-", "ols": "--"}
+
+
+@register
+class ResonatorCapacity(ExperimentKind):
+    """Resonator accuracy against the codebook size (module docstring)."""
+
+    name = "resonator_capacity"
+    description = "resonator networks: accuracy per factor vs codebook size, op/ols weights"
+    parameters = {
+        "dimension": Param("int", "dimension N", minimum=16, maximum=100_000),
+        "factors": Param("int", "factors F", minimum=2, maximum=8),
+        "codebook_sizes": Param("ints", "codebook sizes D_f", minimum=2, maximum=100_000),
+        "weights": Param("names", "weights of the cleanup", choices=_WEIGHTS),
+        "orders": Param("names", "update orders", choices=_ORDERS),
+        "n_trials": Param(
+            "int", "trials per point", minimum=1, maximum=10_000_000, default=300
+        ),  # fmt: skip
+        "batch_size": Param(
+            "int", "trials sharing one codebook draw", minimum=1, maximum=100_000, default=500
+        ),  # fmt: skip
+        "target": Param(
+            "float",
+            "accuracy that defines the capacity",
+            minimum=0.5,
+            maximum=0.9999,
+            default=0.99,
+        ),  # fmt: skip
+        "min_iterations": Param(
+            "int",
+            "floor of the iteration cap (1: the authors' cap)",
+            minimum=1,
+            maximum=1_000_000,
+            default=1,
+        ),  # fmt: skip
+        "published_op": Param(
+            "int",
+            "published capacity D_f (outer product), 0: none",
+            minimum=0,
+            maximum=100_000,
+            default=0,
+        ),  # fmt: skip
+        "published_ols": Param(
+            "int",
+            "published capacity D_f (least squares), 0: none",
+            minimum=0,
+            maximum=100_000,
+            default=0,
+        ),  # fmt: skip
+    }
+    obtained_quantities = (
+        "op_accuracy_at_published",
+        "ols_accuracy_at_published",
+        "op_capacity",
+        "ols_capacity",
+        "synchronous_accuracy_at_published",
+    )
+    max_points = 2000
+
+    def check(self, params, *, where):
+        sizes = params["codebook_sizes"]
+        if list(sizes) != sorted(sizes):
+            raise ConfigError(f"{where} codebook_sizes must be increasing, got {sizes}")
+        for name in ("published_op", "published_ols"):
+            if params[name] and params[name] not in sizes:
+                raise ConfigError(
+                    f"{where} {name} = {params[name]} must be one of the codebook_sizes {sizes}"
+                )
+
+    def points(self, params):
+        return [
+            {"weights": w, "order": o, "codebook_size": d}
+            for w in params["weights"]
+            for o in params["orders"]
+            for d in params["codebook_sizes"]
+        ]
+
+    def run_point(self, params, point, rng, *, device="cpu", draws="host"):
+        from hebbian.vsa.resonator import default_max_iterations, resonator_trials
+
+        seed = int(rng.integers(2**63 - 1))
+        D, F = point["codebook_size"], params["factors"]
+        cap = max(params["min_iterations"], default_max_iterations([D] * F))
+        run = resonator_trials(params["dimension"], F, D, params["n_trials"],
+                               weights=point["weights"], order=point["order"],
+                               max_iterations=cap, batch_size=params["batch_size"],
+                               seed=seed)  # fmt: skip
+        keys = ("accuracy", "accuracy_stderr", "accuracy_all", "iterations_median",
+                "converged_fraction", "limit_cycle_fraction", "max_iterations")  # fmt: skip
+        return {key: float(run[key]) for key in keys}
+
+    def assemble(self, params, points, results):
+        weights, orders, sizes = params["weights"], params["orders"], params["codebook_sizes"]
+        shape = (len(weights), len(orders), len(sizes))
+        names = {
+            "accuracy": "accuracy per factor",
+            "accuracy_stderr": "standard error over trials",
+            "accuracy_all": "fraction of trials with every factor decoded",
+            "iterations_median": "median iterations",
+            "converged_fraction": "fraction of trials at a fixed point",
+            "limit_cycle_fraction": "fraction of trials in a detected limit cycle",
+            "max_iterations": "iteration cap: 0.001 D_f^F, at least min_iterations",
+        }
+        dims = ("weights", "order", "codebook_size")
+        data = {
+            key: (dims, np.array([r[key] for r in results]).reshape(shape), {"long_name": text})
+            for key, text in names.items()
+        }
+        coords = {
+            "weights": ("weights", list(weights)),
+            "order": ("order", list(orders)),
+            "codebook_size": ("codebook_size", sizes, {"long_name": "codebook size $D_f$"}),
+        }
+        return xr.Dataset(data, coords=coords)
+
+    def obtained(self, ds):
+        params = json.loads(ds.attrs["parameters"])
+        nan = float("nan")
+        out = dict.fromkeys(self.obtained_quantities, nan)
+        sizes = ds.codebook_size.values.astype(float)
+        orders = list(ds.order.values)
+        for w in ds.weights.values:
+            if "sequential" in orders:
+                curve = ds.accuracy.sel(weights=w, order="sequential")
+                out[f"{w}_capacity"] = crossing_load(sizes, curve.values, params["target"])
+                if params[f"published_{w}"]:
+                    out[f"{w}_accuracy_at_published"] = float(
+                        curve.sel(codebook_size=params[f"published_{w}"])
+                    )
+        if "synchronous" in orders and "op" in ds.weights.values and params["published_op"]:
+            out["synchronous_accuracy_at_published"] = float(
+                ds.accuracy.sel(weights="op", order="synchronous",
+                                codebook_size=params["published_op"])
+            )  # fmt: skip
+        return out
+
+    def plot(self, ds, ax=None):
+        import matplotlib.pyplot as plt
+
+        params = json.loads(ds.attrs["parameters"])
+        N, F, target = params["dimension"], params["factors"], params["target"]
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7.0, 4.4), layout="constrained")
+        sizes = ds.codebook_size.values
+        for i, w in enumerate(ds.weights.values):
+            for j, o in enumerate(ds.order.values):
+                sub = ds.sel(weights=w, order=o)
+                color = f"C{2 * j + i}"
+                ax.errorbar(sizes, sub.accuracy, yerr=sub.accuracy_stderr, color=color,
+                            ls=_LINES[str(w)], marker="o", ms=4, capsize=2,
+                            label=f"{w}, {o}: per factor")  # fmt: skip
+                ax.plot(sizes, sub.accuracy_all, color=color, ls=":", marker=".", ms=3,
+                        label=f"{w}, {o}: all factors")  # fmt: skip
+        for w in ("op", "ols"):
+            if params[f"published_{w}"] and w in ds.weights.values:
+                ax.axvline(params[f"published_{w}"], color="k", ls=_LINES[w], lw=0.8)
+                ax.text(params[f"published_{w}"], 0.05, f" published {w}", fontsize=7.5,
+                        rotation=90, va="bottom")  # fmt: skip
+        ax.axhline(target, color="k", ls=":", lw=0.8)
+        ax.set_xlabel(r"codebook size $D_f$ (search space $D_f^F$)")
+        ax.set_ylabel("accuracy")
+        ax.set_ylim(-0.02, 1.02)
+        floor = params["min_iterations"]
+        cap = "0.001 D_f^F" + (f" (at least {floor})" if floor > 1 else "")
+        ax.set_title(f"Resonator network, N = {N}, F = {F}, at most {cap} iterations, "
+                     f"{params['n_trials']} trials per point", fontsize=9)  # fmt: skip
+        ax.legend(fontsize=7.5)
+        return ax
