@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_flag", "check_patterns", "check_start"]
+from hebbian._validation import check_int, check_real
+
+__all__ = ["check_flag", "check_gap", "check_patterns", "check_row_rule", "check_start"]
 
 
 def check_patterns(patterns: object, *, name: str = "patterns") -> np.ndarray:
@@ -83,3 +85,20 @@ def check_start(
     if symmetric and not np.array_equal(arr, arr.T):
         raise ValueError("start must be exactly symmetric for a symmetric rule")
     return arr
+
+
+def check_row_rule(
+    patterns: object, self_coupling: object, max_sweeps: object, full_output: object
+) -> tuple[np.ndarray, bool, int]:
+    """Check the arguments every per-neuron rule takes; return patterns, flag, budget."""
+    xi = check_patterns(patterns)
+    keep = check_flag("self_coupling", self_coupling)
+    sweeps = check_int("max_sweeps", max_sweeps, minimum=1)
+    check_flag("full_output", full_output)
+    return xi, keep, sweeps
+
+
+def check_gap(tol: object) -> float:
+    """Check a relative gap to the certified optimum, in the open interval (0, 1)."""
+    return check_real("tol", tol, minimum=0.0, maximum=1.0, include_minimum=False,
+                      include_maximum=False)  # fmt: skip

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hebbian._validation import check_int, check_real
-from hebbian.learning._checks import check_flag, check_patterns
+from hebbian.learning._checks import check_gap, check_row_rule
 from hebbian.learning.perceptron import LearningResult, _Rows
 from hebbian.models import CouplingModel
 
@@ -122,12 +121,8 @@ def adatron(
     (1 + \\sqrt\\alpha)^2` for :math:`\\eta\\eta^T/N`) and about nine times as many
     iterations (at N = 300: about 950 against 100-110 sweeps; ``benchmarks/RESULTS.md``).
     """
-    xi = check_patterns(patterns)
-    keep = check_flag("self_coupling", self_coupling)
-    max_sweeps = check_int("max_sweeps", max_sweeps, minimum=1)
-    tol = check_real("tol", tol, minimum=0.0, maximum=1.0, include_minimum=False,
-                     include_maximum=False)  # fmt: skip
-    check_flag("full_output", full_output)
+    xi, keep, max_sweeps = check_row_rule(patterns, self_coupling, max_sweeps, full_output)
+    tol = check_gap(tol)
     from hebbian.learning._adatron_kernels import adatron_rows
 
     rows = _Rows(xi, keep)

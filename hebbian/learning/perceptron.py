@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hebbian._validation import check_int, check_real
-from hebbian.learning._checks import check_flag, check_patterns, check_start
+from hebbian._validation import check_real
+from hebbian.learning._checks import check_gap, check_row_rule, check_start
 from hebbian.learning.measures import stabilities
 from hebbian.models import CouplingModel
 
@@ -182,12 +182,8 @@ def krauth_mezard(
     overlaps and the final couplings; ``T`` grows like a power of
     :math:`1/(\\text{gap})` and diverges as :math:`\\alpha \\to 2`.
     """
-    xi = check_patterns(patterns)
-    keep = check_flag("self_coupling", self_coupling)
-    max_sweeps = check_int("max_sweeps", max_sweeps, minimum=1)
-    tol = check_real("tol", tol, minimum=0.0, maximum=1.0, include_minimum=False,
-                     include_maximum=False)  # fmt: skip
-    check_flag("full_output", full_output)
+    xi, keep, max_sweeps = check_row_rule(patterns, self_coupling, max_sweeps, full_output)
+    tol = check_gap(tol)
     from hebbian.learning._kernels import minover_rows
 
     rows = _Rows(xi, keep)
@@ -254,11 +250,8 @@ def gardner(
     Cost per sweep and neuron: ``K`` checks of :math:`O(1)` plus :math:`O(K)` per
     update; :math:`O(K N^2)` for the overlaps and the couplings.
     """
-    xi = check_patterns(patterns)
+    xi, keep, max_sweeps = check_row_rule(patterns, self_coupling, max_sweeps, full_output)
     kappa = check_real("kappa", kappa, minimum=0.0)
-    keep = check_flag("self_coupling", self_coupling)
-    max_sweeps = check_int("max_sweeps", max_sweeps, minimum=1)
-    check_flag("full_output", full_output)
     J0 = check_start(start, xi.shape[1], self_coupling=keep, symmetric=False)
     return _perceptron(xi, keep, J0, True, kappa, max_sweeps, full_output)
 
@@ -311,11 +304,8 @@ def diederich_opper_1(
     -----
     Cost as :func:`gardner`.
     """
-    xi = check_patterns(patterns)
+    xi, keep, max_sweeps = check_row_rule(patterns, self_coupling, max_sweeps, full_output)
     margin = check_real("margin", margin, minimum=0.0, include_minimum=False)
-    keep = check_flag("self_coupling", self_coupling)
-    max_sweeps = check_int("max_sweeps", max_sweeps, minimum=1)
-    check_flag("full_output", full_output)
     J0 = check_start(start, xi.shape[1], self_coupling=keep, symmetric=False)
     return _perceptron(xi, keep, J0, False, margin * xi.shape[1], max_sweeps, full_output)
 
@@ -391,11 +381,8 @@ def diederich_opper_2(
     condition number of :math:`C = Z^TZ/N`, :math:`((1+\\sqrt\\alpha)/(1-\\sqrt\\alpha))^2`
     for random patterns, times :math:`\\log(1/tol)`.
     """
-    xi = check_patterns(patterns)
-    keep = check_flag("self_coupling", self_coupling)
-    max_sweeps = check_int("max_sweeps", max_sweeps, minimum=1)
+    xi, keep, max_sweeps = check_row_rule(patterns, self_coupling, max_sweeps, full_output)
     tol = check_real("tol", tol, minimum=0.0, include_minimum=False)
-    check_flag("full_output", full_output)
     J0 = check_start(start, xi.shape[1], self_coupling=keep, symmetric=False)
     from hebbian.learning._kernels import diederich_opper_2_rows
 

@@ -37,6 +37,7 @@ import xarray as xr
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
 from hebbian.experiments.kinds.capacity import crossing_load, extrapolate_capacity
+from hebbian.experiments.kinds.perceptron_stability import check_sizes_and_loads, size_load_points
 from hebbian.experiments.plotting import drawn
 from hebbian.learning import adatron, gardner
 from hebbian.patterns import random_patterns
@@ -102,24 +103,12 @@ class MarginCapacity(ExperimentKind):
     )
 
     def check(self, params, *, where):
-        for name in ("alpha", "kappa"):
-            if list(params[name]) != sorted(params[name]):
-                raise ConfigError(f"{where} {name} must be increasing, got {params[name]}")
-        if len(params["n_neurons"]) < 2:
-            raise ConfigError(
-                f"{where} n_neurons needs at least two sizes for the extrapolation, got "
-                f"{params['n_neurons']}"
-            )
-        if min(round(a * min(params["n_neurons"])) for a in params["alpha"]) < 1:
-            raise ConfigError(f"{where} the smallest alpha stores no pattern at the smallest N")
+        check_sizes_and_loads(params, where=where)
+        if list(params["kappa"]) != sorted(params["kappa"]):
+            raise ConfigError(f"{where} kappa must be increasing, got {params['kappa']}")
 
     def points(self, params):
-        return [
-            {"n_neurons": N, "alpha": a, "sample": s}
-            for N in params["n_neurons"]
-            for a in params["alpha"]
-            for s in range(params["n_samples"])
-        ]
+        return size_load_points(params)
 
     def run_point(self, params, point, rng, *, device="cpu", draws="host"):
         N = point["n_neurons"]

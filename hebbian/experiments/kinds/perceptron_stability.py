@@ -32,7 +32,30 @@ from hebbian.experiments.plotting import drawn
 from hebbian.learning import krauth_mezard
 from hebbian.patterns import random_patterns
 
-__all__ = ["PerceptronStability"]
+__all__ = ["PerceptronStability", "check_sizes_and_loads", "size_load_points"]
+
+
+def check_sizes_and_loads(params: dict, *, where: str) -> None:
+    """Refuse a grid of sizes and loads that cannot be extrapolated or stores nothing."""
+    if list(params["alpha"]) != sorted(set(params["alpha"])):
+        raise ConfigError(f"{where} alpha must be strictly increasing, got {params['alpha']}")
+    if len(set(params["n_neurons"])) < 2:
+        raise ConfigError(
+            f"{where} n_neurons needs at least two sizes for the extrapolation, got "
+            f"{params['n_neurons']}"
+        )
+    if min(round(a * min(params["n_neurons"])) for a in params["alpha"]) < 1:
+        raise ConfigError(f"{where} the smallest alpha stores no pattern at the smallest N")
+
+
+def size_load_points(params: dict) -> list[dict]:
+    """One point per size ``N``, load ``alpha`` and disorder sample."""
+    return [
+        {"n_neurons": N, "alpha": a, "sample": s}
+        for N in params["n_neurons"]
+        for a in params["alpha"]
+        for s in range(params["n_samples"])
+    ]
 
 
 @register
@@ -66,15 +89,7 @@ class PerceptronStability(ExperimentKind):
     obtained_quantities = ("kappa_extrapolated_at_reference", "max_deviation_largest_N")
 
     def check(self, params, *, where):
-        if list(params["alpha"]) != sorted(set(params["alpha"])):
-            raise ConfigError(f"{where} alpha must be strictly increasing, got {params['alpha']}")
-        if len(set(params["n_neurons"])) < 2:
-            raise ConfigError(
-                f"{where} n_neurons needs at least two sizes for the extrapolation, got "
-                f"{params['n_neurons']}"
-            )
-        if min(round(a * min(params["n_neurons"])) for a in params["alpha"]) < 1:
-            raise ConfigError(f"{where} the smallest alpha stores no pattern at the smallest N")
+        check_sizes_and_loads(params, where=where)
         if not any(abs(a - params["reference_alpha"]) < 1e-9 for a in params["alpha"]):
             raise ConfigError(
                 f"{where} reference_alpha = {params['reference_alpha']:g} must be one of the "
@@ -82,12 +97,7 @@ class PerceptronStability(ExperimentKind):
             )
 
     def points(self, params):
-        return [
-            {"n_neurons": N, "alpha": a, "sample": s}
-            for N in params["n_neurons"]
-            for a in params["alpha"]
-            for s in range(params["n_samples"])
-        ]
+        return size_load_points(params)
 
     def run_point(self, params, point, rng, *, device="cpu", draws="host"):
         N = point["n_neurons"]
