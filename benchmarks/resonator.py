@@ -27,7 +27,7 @@ import numpy as np
 from _timing import best_of
 
 from hebbian.vsa._blas import has_local_threads
-from hebbian.vsa.resonator import resonator_trials
+from hebbian.vsa.trials import resonator_trials
 
 
 def main() -> None:

@@ -14,13 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hebbian.vsa.resonator import (
-    OLS_ZERO,
-    default_max_iterations,
-    operational_capacity,
-    resonate,
-    resonator_trials,
-)
+from hebbian.vsa.resonator import OLS_ZERO, resonate
+from hebbian.vsa.trials import default_max_iterations, operational_capacity, resonator_trials
 
 
 def resonate_reference(s, books, *, weights, order, max_iterations, cycle_length=20):
@@ -241,6 +236,7 @@ def test_trials_summary_is_json_ready():
         (lambda: resonator_trials(100, 3, 10, 0), "trials must be >= 1, got 0"),
         (lambda: resonator_trials(100, 3, 10, 5, weights="x"), "weights must be one of"),
         (lambda: resonator_trials(100, 3, 10, 5, order="async"), "order must be one of"),
+        (lambda: resonator_trials(100, 3, 10, 5, method="x"), "method must be one of"),
         (lambda: resonator_trials(100, 3, 10, 5, max_iterations=0), "max_iterations must"),
         (lambda: resonator_trials(100, 3, 10, 5, batch_size=0), "batch_size must be >= 1"),
         (lambda: resonator_trials(100, 3, 10, 5, device="tpu"), "device must be one of"),
@@ -290,7 +286,7 @@ def test_cupy_matches_numpy():
 def test_capacity_search_doubles_then_bisects_on_a_known_curve():
     # A made-up accuracy that falls through 0.99 between D = 79 and 80: doubling from the
     # first size with an iteration cap >= 10 (22 at F = 3), then bisection of (44, 88].
-    from hebbian.vsa.resonator import _search_sizes, _search_start, default_max_iterations
+    from hebbian.vsa.trials import _search_sizes, _search_start
 
     assert _search_start(3) == 22 and default_max_iterations([22] * 3) >= 10
     assert default_max_iterations([21] * 3) < 10

@@ -7,6 +7,7 @@ import json
 import click
 
 from hebbian.cli._app import _json_number, _one_line, main
+from hebbian.vsa.trials import METHODS
 
 _VSA_MODELS = ("map-i", "map-b", "bsc", "hrr", "fhrr")
 _CAPACITY_FLAGS = {"model": "--model", "dimension": "--dimension",
@@ -67,7 +68,6 @@ _RESONATOR_FLAGS = {"dimension": "--dimension", "factors": "--factors",
                     "codebook_size": "--codebook", "trials": "--trials",
                     "max_iterations": "--max-iterations", "seed": "--seed",
                     "weights": "--weights", "order": "--order"}  # fmt: skip
-_METHODS = ("resonator",)
 
 
 def _resonator_options(command):
@@ -77,7 +77,7 @@ def _resonator_options(command):
         click.option("--factors", type=int, required=True, help="Factors F >= 1."),
         click.option("--weights", type=click.Choice(("op", "ols")), default="op",
                      show_default=True, help="Outer product or least squares."),
-        click.option("--method", type=click.Choice(_METHODS), default="resonator",
+        click.option("--method", type=click.Choice(METHODS), default="resonator",
                      show_default=True, help="The factorizer."),
         click.option("--order", type=click.Choice(("sequential", "synchronous")),
                      default="sequential", show_default=True,
@@ -122,11 +122,11 @@ def resonator(dimension, factors, codebook_size, trials, max_iterations, weights
       hebbian resonator --dimension 1500 --factors 3 --codebook 79 --trials 1000 --json
     """
     from hebbian.device import GPUUnavailableError
-    from hebbian.vsa.resonator import resonator_trials
+    from hebbian.vsa.trials import resonator_trials
 
     try:
-        run = resonator_trials(dimension, factors, codebook_size, trials, weights=weights,
-                               order=order, max_iterations=max_iterations,
+        run = resonator_trials(dimension, factors, codebook_size, trials, method=method,
+                               weights=weights, order=order, max_iterations=max_iterations,
                                seed=_check_seed(seed), device=device)  # fmt: skip
     except GPUUnavailableError as exc:
         raise ValueError(str(exc)) from None
@@ -172,7 +172,7 @@ def resonator_capacity(dimension, factors, trials, codebooks, target, weights, m
       hebbian resonator-capacity --dimension 1000 --factors 2 --trials 300 --json
     """
     from hebbian.device import GPUUnavailableError
-    from hebbian.vsa.resonator import operational_capacity
+    from hebbian.vsa.trials import operational_capacity
 
     sizes = None
     if codebooks is not None:
@@ -183,9 +183,9 @@ def resonator_capacity(dimension, factors, trials, codebooks, target, weights, m
                 f"--codebooks must be a comma-separated list of integers, got {codebooks!r}"
             ) from None
     try:
-        result = operational_capacity(dimension, factors, sizes, trials, weights=weights,
-                                      order=order, seed=_check_seed(seed), device=device,
-                                      target=target)  # fmt: skip
+        result = operational_capacity(dimension, factors, sizes, trials, method=method,
+                                      weights=weights, order=order, seed=_check_seed(seed),
+                                      device=device, target=target)  # fmt: skip
     except GPUUnavailableError as exc:
         raise ValueError(str(exc)) from None
     capacity = result["capacity"]

@@ -11,6 +11,11 @@ CuPy (array-API style, the array module from :func:`hebbian.device.array_module`
 * :mod:`hebbian.vsa.capacity` -- Monte Carlo of the readouts whose accuracy
   :mod:`hebbian.theory.vsa` predicts (Frady, Kleyko, Sommer, Neural Computation 30, 1449
   (2018)): key-value bundles, sequences, Bloom filters.
+* :mod:`hebbian.vsa.resonator` -- the resonator network that factors a product of
+  codevectors (Frady, Kent, Olshausen, Sommer and Kent, Frady, Sommer, Olshausen, Neural
+  Computation 32, 2311 and 2332 (2020)).
+* :mod:`hebbian.vsa.trials` -- factorizers on random problems: accuracy, speed and
+  operational capacity.
 
 Examples
 --------
@@ -39,6 +44,8 @@ from hebbian.vsa.models import (
     HypervectorModel,
     hypervector_model,
 )
+from hebbian.vsa.resonator import ResonatorResult, resonate
+from hebbian.vsa.trials import operational_capacity, resonator_trials
 
 __all__ = [
     "BSC",
@@ -51,8 +58,12 @@ __all__ = [
     "BinomialRate",
     "BloomFilter",
     "HypervectorModel",
+    "ResonatorResult",
     "bloom_false_positives",
     "bundle_retrieval_accuracy",
     "hypervector_model",
+    "operational_capacity",
+    "resonate",
+    "resonator_trials",
     "sequence_retrieval_accuracy",
 ]

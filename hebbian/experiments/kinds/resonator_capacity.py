@@ -113,7 +113,7 @@ class ResonatorCapacity(ExperimentKind):
         ]
 
     def run_point(self, params, point, rng, *, device="cpu", draws="host"):
-        from hebbian.vsa.resonator import default_max_iterations, resonator_trials
+        from hebbian.vsa.trials import default_max_iterations, resonator_trials
 
         seed = int(rng.integers(2**63 - 1))
         D, F = point["codebook_size"], params["factors"]
