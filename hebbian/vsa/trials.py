@@ -28,6 +28,7 @@ from hebbian.vsa.resonator import ORDERS, WEIGHTS, _generator, _int, resonate
 
 __all__ = [
     "MAX_SEARCH_SPACE",
+    "FACTORIZERS",
     "MAX_TRIAL_ENTRIES",
     "METHODS",
     "SEARCH_REFINEMENTS",
@@ -36,8 +37,22 @@ __all__ = [
     "resonator_trials",
 ]
 
-#: The factorizers :func:`resonator_trials` runs, by name.
-METHODS = ("resonator",)
+
+def _resonator(composite, books, *, weights, order, max_iterations, cycle_length, rng):
+    return resonate(composite, books, weights=weights, order=order,
+                    max_iterations=max_iterations, cycle_length=cycle_length)  # fmt: skip
+
+
+#: The factorizers :func:`resonator_trials` runs, by name: each is called as
+#: ``solver(composite, codebooks, *, weights, order, max_iterations, cycle_length, rng)``
+#: on a batch (composite (T, N), codebooks F arrays (N, D_f), in the array module of the
+#: run) and returns a :class:`~hebbian.vsa.resonator.ResonatorResult`; the options a
+#: factorizer has no use for are ignored by it (``weights`` and ``order`` are the
+#: resonator's).
+FACTORIZERS = {"resonator": _resonator}
+
+#: Their names.
+METHODS = tuple(FACTORIZERS)
 
 #: Largest ``N F (D + batch)`` of :func:`resonator_trials`: its codebooks and the states
 #: of one batch (a few GB at this size, in float32 and int8 copies).
@@ -166,14 +181,15 @@ def resonator_trials(
     for first in range(0, trials, batch_size):
         count = min(batch_size, trials - first)
         composite, books, truth = _draw_problems(rng, N, F, D, count)
-        result = resonate(
+        result = FACTORIZERS[method](
             xp.asarray(composite),
             [xp.asarray(b) for b in books],
             weights=weights,
             order=order,
             max_iterations=max_iterations,
             cycle_length=cycle_length,
-        )  # the one method of METHODS today
+            rng=rng,
+        )
         rows = slice(first, first + count)
         correct[rows] = result.indices == truth
         iterations[rows] = result.iterations
