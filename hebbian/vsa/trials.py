@@ -25,6 +25,7 @@ import numpy as np
 from hebbian._validation import check_choice, check_real
 from hebbian.device import array_module
 from hebbian.vsa.resonator import ORDERS, WEIGHTS, _generator, _int, resonate
+from hebbian.vsa.stochastic import stochastic_solver
 
 __all__ = [
     "MAX_SEARCH_SPACE",
@@ -49,7 +50,7 @@ def _resonator(composite, books, *, weights, order, max_iterations, cycle_length
 #: run) and returns a :class:`~hebbian.vsa.resonator.ResonatorResult`; the options a
 #: factorizer has no use for are ignored by it (``weights`` and ``order`` are the
 #: resonator's).
-FACTORIZERS = {"resonator": _resonator}
+FACTORIZERS = {"resonator": _resonator, "stochastic": stochastic_solver}
 
 #: Their names.
 METHODS = tuple(FACTORIZERS)
