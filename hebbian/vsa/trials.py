@@ -26,6 +26,7 @@ from hebbian._validation import check_choice, check_real
 from hebbian.device import array_module
 from hebbian.vsa.baselines import SOLVERS as BASELINES
 from hebbian.vsa.resonator import ORDERS, WEIGHTS, _generator, _int, resonate
+from hebbian.vsa.stochastic import stochastic_solver
 
 __all__ = [
     "MAX_SEARCH_SPACE",
@@ -50,7 +51,12 @@ def _resonator(composite, books, *, weights, order, max_iterations, cycle_length
 #: run) and returns a :class:`~hebbian.vsa.resonator.ResonatorResult`; the options a
 #: factorizer has no use for are ignored by it (``weights`` and ``order`` are the
 #: resonator's).
-FACTORIZERS = {"resonator": _resonator, "als": BASELINES["als"], "pgd": BASELINES["pgd"]}
+FACTORIZERS = {
+    "resonator": _resonator,
+    "stochastic": stochastic_solver,
+    "als": BASELINES["als"],
+    "pgd": BASELINES["pgd"],
+}
 
 #: Their names.
 METHODS = tuple(FACTORIZERS)
