@@ -217,6 +217,13 @@ TINY = {
         ("n_items", [2, 8, 30]),
         ("n_trials", 3),
     ],
+    "kent2020_resonator_baselines": [
+        ("dimension", 64),
+        ("codebook_sizes", [4, 8]),
+        ("n_trials", 5),
+        ("batch_size", 5),
+        ("max_iterations", 20),
+    ],
     "kent2020_resonator_three_factor_capacity": [
         ("dimension", 64),
         ("codebook_sizes", [4, 8]),
@@ -453,6 +460,13 @@ SMALL = {
         ("codebook_size", 8),
         ("n_items", [3, 10]),
         ("n_trials", 4),
+    ],
+    "kent2020_resonator_baselines": [
+        ("dimension", 80),
+        ("codebook_sizes", [5, 9]),
+        ("methods", ["resonator", "als", "pgd", "stochastic"]),
+        ("n_trials", 6),
+        ("max_iterations", 20),
     ],
     "kent2020_resonator_three_factor_capacity": [
         ("dimension", 80),

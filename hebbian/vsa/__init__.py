@@ -14,6 +14,10 @@ CuPy (array-API style, the array module from :func:`hebbian.device.array_module`
 * :mod:`hebbian.vsa.resonator` -- the resonator network that factors a product of
   codevectors (Frady, Kent, Olshausen, Sommer and Kent, Frady, Sommer, Olshausen, Neural
   Computation 32, 2311 and 2332 (2020)).
+* :mod:`hebbian.vsa.baselines` -- Kent et al.'s optimisation baselines (alternating
+  least squares, projected gradient descent); :mod:`hebbian.vsa.stochastic` -- the
+  stochastic threshold factorizer (Langenegger et al., Nature Nanotechnology 18, 479
+  (2023)); :mod:`hebbian.vsa.complex_resonator` -- the resonator on phasor codebooks.
 * :mod:`hebbian.vsa.trials` -- factorizers on random problems: accuracy, speed and
   operational capacity.
 
@@ -26,6 +30,7 @@ Examples
 True
 """
 
+from hebbian.vsa.baselines import als, projected_gradient
 from hebbian.vsa.capacity import (
     BinomialRate,
     bloom_false_positives,
@@ -44,7 +49,9 @@ from hebbian.vsa.models import (
     HypervectorModel,
     hypervector_model,
 )
+from hebbian.vsa.complex_resonator import complex_resonate, complex_resonator_trials
 from hebbian.vsa.resonator import ResonatorResult, resonate
+from hebbian.vsa.stochastic import stochastic_factorize
 from hebbian.vsa.trials import operational_capacity, resonator_trials
 
 __all__ = [
@@ -59,11 +66,16 @@ __all__ = [
     "BloomFilter",
     "HypervectorModel",
     "ResonatorResult",
+    "als",
     "bloom_false_positives",
     "bundle_retrieval_accuracy",
+    "complex_resonate",
+    "complex_resonator_trials",
     "hypervector_model",
     "operational_capacity",
+    "projected_gradient",
     "resonate",
     "resonator_trials",
     "sequence_retrieval_accuracy",
+    "stochastic_factorize",
 ]

@@ -240,6 +240,7 @@ def operational_capacity(
     method: str = "resonator",
     weights: str = "op",
     order: str = "sequential",
+    max_iterations: int | None = None,
     cycle_length: int = 20,
     batch_size: int = 1000,
     seed: int | np.random.Generator | None = None,
@@ -270,6 +271,10 @@ def operational_capacity(
         :data:`SEARCH_REFINEMENTS` more sizes); every size measured is a point.
     trials : int
         Trials per size.
+    max_iterations : int or None, optional
+        None: Kent et al.'s cap :math:`0.001\\,D^F` at each size (their definition of
+        the operational capacity); an integer: that cap at every size (to run a
+        factorizer to convergence, as their baselines were).
     method, weights, order, cycle_length, batch_size, seed, device
         As :func:`resonator_trials` (one generator runs through all the sizes).
     target : float, optional
@@ -301,6 +306,7 @@ def operational_capacity(
 
     def measure(D):
         return resonator_trials(N, F, D, trials, method=method, weights=weights, order=order,
+                                max_iterations=max_iterations,
                                 cycle_length=cycle_length, batch_size=batch_size, seed=rng,
                                 device=device)  # fmt: skip
 

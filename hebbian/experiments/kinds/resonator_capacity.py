@@ -13,6 +13,13 @@ authors' algorithm; ``synchronous``: every factor from the previous iteration): 
 accuracy per factor (the fraction of factors decoded correctly, the authors' measure),
 the fraction of trials with every factor right, and the iterations.
 
+The factorizer is the resonator network by default; ``methods`` adds Kent et al.'s
+optimisation baselines (``als``: alternating least squares, ``pgd``: projected gradient
+descent, :mod:`hebbian.vsa.baselines`) or the stochastic threshold factorizer of
+Langenegger et al. (:mod:`hebbian.vsa.stochastic`), on the same problems' distribution.
+``max_iterations`` replaces the authors' cap by a fixed one: their baselines ran to
+convergence.
+
 The operational capacity is the codebook size at which the accuracy per factor falls
 through ``target`` (0.99), interpolated linearly between the measured sizes, and
 :math:`M_{max} = D_f^F` the search space solved there. Published values (the authors'
@@ -34,6 +41,7 @@ from hebbian.experiments.kinds.capacity import crossing_load
 __all__ = ["ResonatorCapacity"]
 
 _WEIGHTS = ("op", "ols")
+_METHODS = ("resonator", "als", "pgd", "stochastic")
 _ORDERS = ("sequential", "synchronous")
 _LINES = {"op": "-", "ols": "--"}
 
@@ -48,6 +56,12 @@ class ResonatorCapacity(ExperimentKind):
         "dimension": Param("int", "dimension N", minimum=16, maximum=100_000),
         "factors": Param("int", "factors F", minimum=2, maximum=8),
         "codebook_sizes": Param("ints", "codebook sizes D_f", minimum=2, maximum=100_000),
+        "methods": Param(
+            "names",
+            "factorizers (hebbian.vsa.trials.METHODS)",
+            choices=_METHODS,
+            default=["resonator"],
+        ),  # fmt: skip
         "weights": Param("names", "weights of the cleanup", choices=_WEIGHTS),
         "orders": Param("names", "update orders", choices=_ORDERS),
         "n_trials": Param(
@@ -62,6 +76,13 @@ class ResonatorCapacity(ExperimentKind):
             minimum=0.5,
             maximum=0.9999,
             default=0.99,
+        ),  # fmt: skip
+        "max_iterations": Param(
+            "int",
+            "fixed iteration cap (0: 0.001 D_f^F, the authors')",
+            minimum=0,
+            maximum=10_000_000,
+            default=0,
         ),  # fmt: skip
         "min_iterations": Param(
             "int",
@@ -84,6 +105,20 @@ class ResonatorCapacity(ExperimentKind):
             maximum=100_000,
             default=0,
         ),  # fmt: skip
+        "published_als": Param(
+            "float",
+            "published capacity D_f of ALS, 0: none",
+            minimum=0,
+            maximum=100_000,
+            default=0,
+        ),  # fmt: skip
+        "published_pgd": Param(
+            "float",
+            "published capacity D_f of PGD, 0: none",
+            minimum=0,
+            maximum=100_000,
+            default=0,
+        ),  # fmt: skip
     }
     obtained_quantities = (
         "op_accuracy_at_published",
@@ -91,6 +126,9 @@ class ResonatorCapacity(ExperimentKind):
         "op_capacity",
         "ols_capacity",
         "synchronous_accuracy_at_published",
+        "als_capacity",
+        "pgd_capacity",
+        "stochastic_capacity",
     )
     max_points = 2000
 
@@ -106,7 +144,8 @@ class ResonatorCapacity(ExperimentKind):
 
     def points(self, params):
         return [
-            {"weights": w, "order": o, "codebook_size": d}
+            {"factorizer": m, "weights": w, "order": o, "codebook_size": d}
+            for m in params["methods"]
             for w in params["weights"]
             for o in params["orders"]
             for d in params["codebook_sizes"]
@@ -117,9 +156,11 @@ class ResonatorCapacity(ExperimentKind):
 
         seed = int(rng.integers(2**63 - 1))
         D, F = point["codebook_size"], params["factors"]
-        cap = max(params["min_iterations"], default_max_iterations([D] * F))
+        cap = params["max_iterations"] or max(params["min_iterations"],
+                                              default_max_iterations([D] * F))  # fmt: skip
         run = resonator_trials(params["dimension"], F, D, params["n_trials"],
-                               weights=point["weights"], order=point["order"],
+                               method=point["factorizer"], weights=point["weights"],
+                               order=point["order"],
                                max_iterations=cap, batch_size=params["batch_size"],
                                seed=seed)  # fmt: skip
         keys = ("accuracy", "accuracy_stderr", "accuracy_all", "iterations_median",
@@ -127,8 +168,9 @@ class ResonatorCapacity(ExperimentKind):
         return {key: float(run[key]) for key in keys}
 
     def assemble(self, params, points, results):
-        weights, orders, sizes = params["weights"], params["orders"], params["codebook_sizes"]
-        shape = (len(weights), len(orders), len(sizes))
+        methods, weights, orders = params["methods"], params["weights"], params["orders"]
+        sizes = params["codebook_sizes"]
+        shape = (len(methods), len(weights), len(orders), len(sizes))
         names = {
             "accuracy": "accuracy per factor",
             "accuracy_stderr": "standard error over trials",
@@ -138,12 +180,13 @@ class ResonatorCapacity(ExperimentKind):
             "limit_cycle_fraction": "fraction of trials in a detected limit cycle",
             "max_iterations": "iteration cap: 0.001 D_f^F, at least min_iterations",
         }
-        dims = ("weights", "order", "codebook_size")
+        dims = ("factorizer", "weights", "order", "codebook_size")
         data = {
             key: (dims, np.array([r[key] for r in results]).reshape(shape), {"long_name": text})
             for key, text in names.items()
         }
         coords = {
+            "factorizer": ("factorizer", list(methods)),
             "weights": ("weights", list(weights)),
             "order": ("order", list(orders)),
             "codebook_size": ("codebook_size", sizes, {"long_name": "codebook size $D_f$"}),
@@ -155,20 +198,27 @@ class ResonatorCapacity(ExperimentKind):
         nan = float("nan")
         out = dict.fromkeys(self.obtained_quantities, nan)
         sizes = ds.codebook_size.values.astype(float)
-        orders = list(ds.order.values)
-        for w in ds.weights.values:
-            if "sequential" in orders:
-                curve = ds.accuracy.sel(weights=w, order="sequential")
+        orders, methods = list(ds.order.values), list(ds.factorizer.values)
+        if "sequential" not in orders:
+            return out
+        sequential = ds.accuracy.sel(order="sequential")
+        if "resonator" in methods:
+            for w in ds.weights.values:
+                curve = sequential.sel(factorizer="resonator", weights=w)
                 out[f"{w}_capacity"] = crossing_load(sizes, curve.values, params["target"])
                 if params[f"published_{w}"]:
                     out[f"{w}_accuracy_at_published"] = float(
                         curve.sel(codebook_size=params[f"published_{w}"])
                     )
-        if "synchronous" in orders and "op" in ds.weights.values and params["published_op"]:
-            out["synchronous_accuracy_at_published"] = float(
-                ds.accuracy.sel(weights="op", order="synchronous",
-                                codebook_size=params["published_op"])
-            )  # fmt: skip
+            if "synchronous" in orders and "op" in ds.weights.values and params["published_op"]:
+                out["synchronous_accuracy_at_published"] = float(
+                    ds.accuracy.sel(factorizer="resonator", weights="op", order="synchronous",
+                                    codebook_size=params["published_op"])
+                )  # fmt: skip
+        for m in ("als", "pgd", "stochastic"):
+            if m in methods:  # weights do not matter to these: the first is read
+                curve = sequential.sel(factorizer=m).isel(weights=0)
+                out[f"{m}_capacity"] = crossing_load(sizes, curve.values, params["target"])
         return out
 
     def plot(self, ds, ax=None):
@@ -179,27 +229,32 @@ class ResonatorCapacity(ExperimentKind):
         if ax is None:
             _, ax = plt.subplots(figsize=(7.0, 4.4), layout="constrained")
         sizes = ds.codebook_size.values
-        for i, w in enumerate(ds.weights.values):
-            for j, o in enumerate(ds.order.values):
-                sub = ds.sel(weights=w, order=o)
-                color = f"C{2 * j + i}"
-                ax.errorbar(sizes, sub.accuracy, yerr=sub.accuracy_stderr, color=color,
-                            ls=_LINES[str(w)], marker="o", ms=4, capsize=2,
-                            label=f"{w}, {o}: per factor")  # fmt: skip
-                ax.plot(sizes, sub.accuracy_all, color=color, ls=":", marker=".", ms=3,
-                        label=f"{w}, {o}: all factors")  # fmt: skip
-        for w in ("op", "ols"):
-            if params[f"published_{w}"] and w in ds.weights.values:
-                ax.axvline(params[f"published_{w}"], color="k", ls=_LINES[w], lw=0.8)
-                ax.text(params[f"published_{w}"], 0.05, f" published {w}", fontsize=7.5,
-                        rotation=90, va="bottom")  # fmt: skip
+        curves = [(m, w, o) for m in ds.factorizer.values for w in ds.weights.values
+                  for o in ds.order.values]  # fmt: skip
+        for k, (m, w, o) in enumerate(curves):
+            sub = ds.sel(factorizer=m, weights=w, order=o)
+            name = f"{w}, {o}" if m == "resonator" else str(m)
+            ax.errorbar(sizes, sub.accuracy, yerr=sub.accuracy_stderr, color=f"C{k}",
+                        ls=_LINES.get(str(w), "-"), marker="o", ms=4, capsize=2,
+                        label=f"{name}: per factor")  # fmt: skip
+            ax.plot(sizes, sub.accuracy_all, color=f"C{k}", ls=":", marker=".", ms=3,
+                    label=f"{name}: all factors")  # fmt: skip
+        for name in ("op", "ols", "als", "pgd"):
+            if params.get(f"published_{name}"):
+                x = params[f"published_{name}"]
+                ax.axvline(x, color="k", ls=_LINES.get(name, "-."), lw=0.8)
+                ax.text(x, 0.05, f" published {name}", fontsize=7.5, rotation=90,
+                        va="bottom")  # fmt: skip
         ax.axhline(target, color="k", ls=":", lw=0.8)
         ax.set_xlabel(r"codebook size $D_f$ (search space $D_f^F$)")
         ax.set_ylabel("accuracy")
         ax.set_ylim(-0.02, 1.02)
         floor = params["min_iterations"]
         cap = "0.001 D_f^F" + (f" (at least {floor})" if floor > 1 else "")
-        ax.set_title(f"Resonator network, N = {N}, F = {F}, at most {cap} iterations, "
+        if params["max_iterations"]:
+            cap = str(params["max_iterations"])
+        names = ", ".join(str(m) for m in ds.factorizer.values)
+        ax.set_title(f"{names}: N = {N}, F = {F}, at most {cap} iterations, "
                      f"{params['n_trials']} trials per point", fontsize=9)  # fmt: skip
         ax.legend(fontsize=7.5)
         return ax
