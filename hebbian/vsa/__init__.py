@@ -37,6 +37,7 @@ from hebbian.vsa.capacity import (
     bundle_retrieval_accuracy,
     sequence_retrieval_accuracy,
 )
+from hebbian.vsa.complex_resonator import complex_resonate, complex_resonator_trials
 from hebbian.vsa.models import (
     BSC,
     FHRR,
@@ -49,7 +50,6 @@ from hebbian.vsa.models import (
     HypervectorModel,
     hypervector_model,
 )
-from hebbian.vsa.complex_resonator import complex_resonate, complex_resonator_trials
 from hebbian.vsa.resonator import ResonatorResult, resonate
 from hebbian.vsa.stochastic import stochastic_factorize
 from hebbian.vsa.trials import operational_capacity, resonator_trials
