@@ -56,11 +56,11 @@ from hebbian._validation import check_real
 from hebbian.vsa._blas import blas_threads
 from hebbian.vsa.resonator import (
     ResonatorResult,
-    _check_bipolar,
     _host,
     _int,
     _module_of,
     _result,
+    check_problem,
 )
 
 __all__ = [
@@ -102,27 +102,8 @@ def _inputs(composite, codebooks, max_iterations):
     """Check the inputs: the array module, (T, N) float64 composites, codebooks, cap."""
     xp = _module_of(composite)
     max_iterations = _int("max_iterations", max_iterations, 1)
-    s = _check_bipolar("composite", composite, xp, (1, 2))
-    if s.ndim == 1:
-        s = s[None, :]
-    N = s.shape[1]
-    if N < 1:
-        raise ValueError("composite must have at least one entry per problem, got N = 0")
-    if isinstance(codebooks, (str, bytes)) or not isinstance(codebooks, Sequence):
-        raise ValueError(
-            f"codebooks must be a sequence of (N, D_f) arrays, got {type(codebooks).__name__}"
-        )
-    if len(codebooks) < 1:
-        raise ValueError("codebooks must hold at least one codebook, got none")
-    books = []
-    for f, book in enumerate(codebooks):
-        X = _check_bipolar(f"codebooks[{f}]", book, xp, (2,))
-        if X.shape[0] != N or X.shape[1] < 1:
-            raise ValueError(
-                f"codebooks[{f}] must have shape (N, D_f) = ({N}, >= 1) to match the "
-                f"composite, got {tuple(X.shape)}"
-            )
-        books.append(xp.ascontiguousarray(X, dtype=xp.float64))
+    s, books = check_problem(composite, codebooks, xp)
+    books = [xp.ascontiguousarray(X, dtype=xp.float64) for X in books]
     return xp, s.astype(xp.float64), books, max_iterations
 
 

@@ -42,8 +42,15 @@ from hebbian._parallel import in_threads, split, workers
 from hebbian._validation import check_choice, check_real
 from hebbian.device import array_module
 from hebbian.vsa._blas import blas_threads
-from hebbian.vsa.resonator import ResonatorResult, _generator, _host, _int, _module_of
-from hebbian.vsa.trials import MAX_TRIAL_ENTRIES, default_max_iterations
+from hebbian.vsa.resonator import (
+    ResonatorResult,
+    _generator,
+    _host,
+    _int,
+    _module_of,
+    check_problem,
+)
+from hebbian.vsa.trials import check_trial_sizes
 
 __all__ = [
     "CONVERGENCE_TOLERANCE",
@@ -290,27 +297,8 @@ def complex_resonate(
     except TypeError as exc:
         raise ValueError(str(exc)) from None
     precision = check_choice("precision", precision, PRECISIONS)
-    s = _check_phasors("composite", composite, xp, (1, 2))
-    if s.ndim == 1:
-        s = s[None, :]
+    s, books = check_problem(composite, codebooks, xp, entries=_check_phasors)
     T, N = s.shape
-    if N < 1:
-        raise ValueError("composite must have at least one entry per problem, got N = 0")
-    if isinstance(codebooks, (str, bytes)) or not isinstance(codebooks, Sequence):
-        raise ValueError(
-            f"codebooks must be a sequence of (N, D_f) arrays, got {type(codebooks).__name__}"
-        )
-    if len(codebooks) < 1:
-        raise ValueError("codebooks must hold at least one codebook, got none")
-    books = []
-    for f, book in enumerate(codebooks):
-        X = _check_phasors(f"codebooks[{f}]", book, xp, (2,))
-        if X.shape[0] != N or X.shape[1] < 1:
-            raise ValueError(
-                f"codebooks[{f}] must have shape (N, D_f) = ({N}, >= 1) to match the "
-                f"composite, got {tuple(X.shape)}"
-            )
-        books.append(X)
 
     dtype = xp.complex64 if precision == "single" else xp.complex128
     Xs = [xp.ascontiguousarray(X, dtype=dtype) for X in books]
@@ -402,21 +390,9 @@ def complex_resonator_trials(
         ``"complex-resonator"``, ``weights`` ``"op"``, ``order`` ``"sequential"`` and
         ``cycle_length`` 0 (no cycle test, so ``limit_cycle_fraction`` is 0).
     """
-    N = _int("dimension", dimension, 1)
-    F = _int("factors", factors, 1)
-    D = _int("codebook_size", codebook_size, 1)
-    trials = _int("trials", trials, 1)
-    if max_iterations is None:
-        max_iterations = default_max_iterations([D] * F)
-    max_iterations = _int("max_iterations", max_iterations, 1)
-    batch_size = _int("batch_size", batch_size, 1)
-    entries = N * F * (D + min(batch_size, trials))
-    if entries > MAX_TRIAL_ENTRIES:
-        raise ValueError(
-            f"dimension x factors x (codebook_size + batch) must be at most "
-            f"{MAX_TRIAL_ENTRIES} (the codebooks and the states of one batch), got "
-            f"{N} x {F} x ({D} + {min(batch_size, trials)}) = {entries}"
-        )
+    N, F, D, trials, max_iterations, batch_size = check_trial_sizes(
+        dimension, factors, codebook_size, trials, max_iterations, batch_size
+    )
     xp = array_module(device)
     rng = _generator(seed)
 

@@ -35,7 +35,7 @@ from hebbian._validation import as_generator, check_choice, check_int
 from hebbian.device import require_cupy
 from hebbian.vsa._blas import blas_threads
 
-__all__ = ["OLS_ZERO", "ORDERS", "WEIGHTS", "ResonatorResult", "resonate"]
+__all__ = ["OLS_ZERO", "ORDERS", "WEIGHTS", "ResonatorResult", "check_problem", "resonate"]
 
 #: Accepted values of ``weights``: outer product or least squares (pseudo-inverse).
 WEIGHTS = ("op", "ols")
@@ -204,6 +204,39 @@ class _History:
     def keep(self, rows, t: int):
         self.words[:, : len(rows)] = self.words[:, :t][:, rows]
         self.hashes[:, : len(rows)] = self.hashes[:, :t][:, rows]
+
+
+def check_problem(composite, codebooks, xp, *, entries=None):
+    """Check a batch of factorization problems; return ``(s, books)``.
+
+    ``composite`` becomes a (T, N) array (one problem: (N,) gives T = 1) and
+    ``codebooks`` a list of F >= 1 arrays (N, D_f >= 1); ``entries(name, array, xp,
+    ndims)`` checks and returns each array (default: bipolar entries, ``-1`` and ``+1``).
+    Every factorizer of the package checks its inputs here, with one-line messages.
+    """
+    entries = _check_bipolar if entries is None else entries
+    s = entries("composite", composite, xp, (1, 2))
+    if s.ndim == 1:
+        s = s[None, :]
+    N = s.shape[1]
+    if N < 1:
+        raise ValueError("composite must have at least one entry per problem, got N = 0")
+    if isinstance(codebooks, (str, bytes)) or not isinstance(codebooks, Sequence):
+        raise ValueError(
+            f"codebooks must be a sequence of (N, D_f) arrays, got {type(codebooks).__name__}"
+        )
+    if len(codebooks) < 1:
+        raise ValueError("codebooks must hold at least one codebook, got none")
+    books = []
+    for f, book in enumerate(codebooks):
+        X = entries(f"codebooks[{f}]", book, xp, (2,))
+        if X.shape[0] != N or X.shape[1] < 1:
+            raise ValueError(
+                f"codebooks[{f}] must have shape (N, D_f) = ({N}, >= 1) to match the "
+                f"composite, got {tuple(X.shape)}"
+            )
+        books.append(X)
+    return s, books
 
 
 def _run(xp, s, Xs, left, right, order, max_iterations, cycle_length):
@@ -399,28 +432,8 @@ def resonate(
     order = check_choice("order", order, ORDERS)
     max_iterations = _int("max_iterations", max_iterations, 1)
     cycle_length = _int("cycle_length", cycle_length, 0)
-    s = _check_bipolar("composite", composite, xp, (1, 2))
-    if s.ndim == 1:
-        s = s[None, :]
-    T, N = s.shape
-    if N < 1:
-        raise ValueError("composite must have at least one entry per problem, got N = 0")
-    if isinstance(codebooks, (str, bytes)) or not isinstance(codebooks, Sequence):
-        raise ValueError(
-            f"codebooks must be a sequence of (N, D_f) arrays, got {type(codebooks).__name__}"
-        )
-    F = len(codebooks)
-    if F < 1:
-        raise ValueError("codebooks must hold at least one codebook, got none")
-    books = []
-    for f, book in enumerate(codebooks):
-        X = _check_bipolar(f"codebooks[{f}]", book, xp, (2,))
-        if X.shape[0] != N or X.shape[1] < 1:
-            raise ValueError(
-                f"codebooks[{f}] must have shape (N, D_f) = ({N}, >= 1) to match the "
-                f"composite, got {tuple(X.shape)}"
-            )
-        books.append(X)
+    s, books = check_problem(composite, codebooks, xp)
+    N = s.shape[1]
     sizes = [X.shape[1] for X in books]
 
     if weights == "op" and N * max(sizes) < _FLOAT32_EXACT // 2:

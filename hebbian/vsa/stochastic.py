@@ -40,11 +40,11 @@ from hebbian._validation import check_real
 from hebbian.vsa._blas import blas_threads
 from hebbian.vsa.resonator import (
     ResonatorResult,
-    _check_bipolar,
     _generator,
     _host,
     _int,
     _module_of,
+    check_problem,
 )
 
 __all__ = [
@@ -235,32 +235,6 @@ def _run(xp, s, forward, backward_t, noise, jitter, threshold, stop, max_iterati
     return indices, signs, iterations, converged, final
 
 
-def _check_problem(composite, codebooks, xp):
-    """Return the composites as a (T, N) array and the codebooks as (N, D_f) arrays."""
-    s = _check_bipolar("composite", composite, xp, (1, 2))
-    if s.ndim == 1:
-        s = s[None, :]
-    N = s.shape[1]
-    if N < 1:
-        raise ValueError("composite must have at least one entry per problem, got N = 0")
-    if isinstance(codebooks, (str, bytes)) or not isinstance(codebooks, Sequence):
-        raise ValueError(
-            f"codebooks must be a sequence of (N, D_f) arrays, got {type(codebooks).__name__}"
-        )
-    if len(codebooks) < 1:
-        raise ValueError("codebooks must hold at least one codebook, got none")
-    books = []
-    for f, book in enumerate(codebooks):
-        X = _check_bipolar(f"codebooks[{f}]", book, xp, (2,))
-        if X.shape[0] != N or X.shape[1] < 1:
-            raise ValueError(
-                f"codebooks[{f}] must have shape (N, D_f) = ({N}, >= 1) to match the "
-                f"composite, got {tuple(X.shape)}"
-            )
-        books.append(X)
-    return s, books
-
-
 def stochastic_factorize(
     composite: object,
     codebooks: Sequence[object],
@@ -378,7 +352,7 @@ def stochastic_factorize(
     backward_flip = _real("backward_flip", backward_flip, minimum=0.0, maximum=1.0)
     stop_similarity = _real("stop_similarity", stop_similarity)
     rng = _generator(rng)
-    s, books = _check_problem(composite, codebooks, xp)
+    s, books = check_problem(composite, codebooks, xp)
     forward = [xp.ascontiguousarray(X, dtype=xp.float32) for X in books]
     backward_t = []
     for X in books:

@@ -34,6 +34,7 @@ __all__ = [
     "MAX_TRIAL_ENTRIES",
     "METHODS",
     "SEARCH_REFINEMENTS",
+    "check_trial_sizes",
     "default_max_iterations",
     "operational_capacity",
     "resonator_trials",
@@ -91,6 +92,31 @@ def _draw_problems(rng: np.random.Generator, N: int, F: int, D: int, count: int)
     for f in range(F):
         composite *= books[f][:, truth[:, f]].T
     return composite, books, truth
+
+
+def check_trial_sizes(dimension, factors, codebook_size, trials, max_iterations, batch_size):
+    """Check the sizes of a run of random problems; return them as integers.
+
+    ``max_iterations`` None becomes :func:`default_max_iterations`; the codebooks and
+    the states of one batch, ``N F (D + batch)`` entries, are bounded by
+    :data:`MAX_TRIAL_ENTRIES`. One-line ``ValueError`` messages name the value.
+    """
+    N = _int("dimension", dimension, 1)
+    F = _int("factors", factors, 1)
+    D = _int("codebook_size", codebook_size, 1)
+    trials = _int("trials", trials, 1)
+    if max_iterations is None:
+        max_iterations = default_max_iterations([D] * F)
+    max_iterations = _int("max_iterations", max_iterations, 1)
+    batch_size = _int("batch_size", batch_size, 1)
+    entries = N * F * (D + min(batch_size, trials))
+    if entries > MAX_TRIAL_ENTRIES:
+        raise ValueError(
+            f"dimension x factors x (codebook_size + batch) must be at most "
+            f"{MAX_TRIAL_ENTRIES} (the codebooks and the states of one batch), got "
+            f"{N} x {F} x ({D} + {min(batch_size, trials)}) = {entries}"
+        )
+    return N, F, D, trials, max_iterations, batch_size
 
 
 def resonator_trials(
@@ -158,25 +184,13 @@ def resonator_trials(
     authors' capacity point (:math:`N = 1500, F = 3, D = 79`) the median trial
     converges in a few dozen iterations.
     """
-    N = _int("dimension", dimension, 1)
-    F = _int("factors", factors, 1)
-    D = _int("codebook_size", codebook_size, 1)
-    trials = _int("trials", trials, 1)
+    N, F, D, trials, max_iterations, batch_size = check_trial_sizes(
+        dimension, factors, codebook_size, trials, max_iterations, batch_size
+    )
     method = check_choice("method", method, METHODS)
     weights = check_choice("weights", weights, WEIGHTS)
     order = check_choice("order", order, ORDERS)
-    if max_iterations is None:
-        max_iterations = default_max_iterations([D] * F)
-    max_iterations = _int("max_iterations", max_iterations, 1)
     cycle_length = _int("cycle_length", cycle_length, 0)
-    batch_size = _int("batch_size", batch_size, 1)
-    entries = N * F * (D + min(batch_size, trials))
-    if entries > MAX_TRIAL_ENTRIES:
-        raise ValueError(
-            f"dimension x factors x (codebook_size + batch) must be at most "
-            f"{MAX_TRIAL_ENTRIES} (the codebooks and the states of one batch), got "
-            f"{N} x {F} x ({D} + {min(batch_size, trials)}) = {entries}"
-        )
     xp = array_module(device)
     rng = _generator(seed)
 
