@@ -185,7 +185,7 @@ def test_accuracy_against_the_bipolar_op_resonator():
         (lambda: complex_resonate(np.ones((2, 2, 4)), [np.ones((4, 2))], max_iterations=3),
          "composite must be 1-D or 2-D"),
         (lambda: complex_resonate(np.array(["a"]), [np.ones((1, 2))], max_iterations=3),
-         "composite must hold unit-modulus numbers"),
+         "composite entries must be unit-modulus numbers"),
         (lambda: complex_resonate(np.array([np.nan]), [np.ones((1, 2))], max_iterations=3),
          "composite entries must have modulus 1"),
         (lambda: complex_resonate(np.ones(4), [np.ones((4, 2))], max_iterations=0),

@@ -31,8 +31,6 @@ the trials still running (a finished trial leaves the batch).
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,9 +46,10 @@ from hebbian.vsa.resonator import (
     _host,
     _int,
     _module_of,
+    check_array,
     check_problem,
 )
-from hebbian.vsa.trials import check_trial_sizes
+from hebbian.vsa.trials import check_trial_sizes, run_trials
 
 __all__ = [
     "CONVERGENCE_TOLERANCE",
@@ -134,15 +133,7 @@ def _phasor(xp, z):
 
 def _check_phasors(name: str, array, xp, ndim: tuple[int, ...]):
     """Return ``array`` as an ``xp`` array after checking its shape and unit moduli."""
-    try:
-        arr = xp.asarray(array)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of unit-modulus numbers ({exc})") from None
-    if arr.ndim not in ndim:
-        want = " or ".join(f"{d}-D" for d in ndim)
-        raise ValueError(f"{name} must be {want}, got an array of shape {tuple(arr.shape)}")
-    if arr.dtype.kind not in "biufc":
-        raise ValueError(f"{name} must hold unit-modulus numbers, got an array of {arr.dtype}")
+    arr = check_array(name, array, xp, ndim, "biufc", "unit-modulus numbers")
     bad = ~(xp.abs(xp.abs(arr.astype(xp.complex128)) - 1.0) <= UNIT_MODULUS_TOLERANCE)
     if bool(bad.any()):
         value = _host(arr[bad][:1])[0].item()
@@ -396,46 +387,14 @@ def complex_resonator_trials(
     xp = array_module(device)
     rng = _generator(seed)
 
-    correct = np.zeros((trials, F), dtype=bool)
-    iterations = np.zeros(trials, dtype=np.int64)
-    converged = np.zeros(trials, dtype=bool)
-    start = time.perf_counter()
-    for first in range(0, trials, batch_size):
-        count = min(batch_size, trials - first)
-        composite, books, truth = _draw_phasor_problems(rng, N, F, D, count)
-        result = complex_resonate(
-            xp.asarray(composite.astype(np.complex64)),
-            [xp.asarray(b.astype(np.complex64)) for b in books],
-            max_iterations=max_iterations,
-        )
-        rows = slice(first, first + count)
-        correct[rows] = result.indices == truth
-        iterations[rows] = result.iterations
-        converged[rows] = result.converged
-    seconds = time.perf_counter() - start
-    per_trial = correct.mean(axis=1)
-    stderr = float(per_trial.std(ddof=1) / math.sqrt(trials)) if trials > 1 else float("nan")
-    return {
-        "dimension": N,
-        "factors": F,
-        "codebook_size": D,
-        "search_space": D**F,
-        "method": "complex-resonator",
-        "weights": "op",
-        "order": "sequential",
-        "max_iterations": max_iterations,
-        "cycle_length": 0,
-        "batch_size": batch_size,
-        "trials": trials,
-        "device": "gpu" if xp is not np else "cpu",
-        "accuracy": float(per_trial.mean()),
-        "accuracy_stderr": stderr,
-        "accuracy_all": float(correct.all(axis=1).mean()),
-        "iterations_median": float(np.median(iterations)),
-        "iterations_mean": float(iterations.mean()),
-        "converged_fraction": float(converged.mean()),
-        "limit_cycle_fraction": 0.0,
-        "capped_fraction": float((~converged).mean()),
-        "seconds": seconds,
-        "trials_per_second": trials / seconds if seconds > 0 else float("inf"),
-    }
+    def solve(composite, books):
+        return complex_resonate(xp.asarray(composite.astype(np.complex64)),
+                                [xp.asarray(b.astype(np.complex64)) for b in books],
+                                max_iterations=max_iterations)  # fmt: skip
+
+    settings = {"method": "complex-resonator", "weights": "op", "order": "sequential",
+                "max_iterations": max_iterations, "cycle_length": 0,
+                "batch_size": batch_size, "device": "gpu" if xp is not np else "cpu"}  # fmt: skip
+    return run_trials((N, F, D), trials, batch_size,
+                      lambda count: _draw_phasor_problems(rng, N, F, D, count), solve,
+                      settings)  # fmt: skip

@@ -35,7 +35,15 @@ from hebbian._validation import as_generator, check_choice, check_int
 from hebbian.device import require_cupy
 from hebbian.vsa._blas import blas_threads
 
-__all__ = ["OLS_ZERO", "ORDERS", "WEIGHTS", "ResonatorResult", "check_problem", "resonate"]
+__all__ = [
+    "OLS_ZERO",
+    "ORDERS",
+    "WEIGHTS",
+    "ResonatorResult",
+    "check_array",
+    "check_problem",
+    "resonate",
+]
 
 #: Accepted values of ``weights``: outer product or least squares (pseudo-inverse).
 WEIGHTS = ("op", "ols")
@@ -130,17 +138,26 @@ def _host(array) -> np.ndarray:
     return array.get() if hasattr(array, "__cuda_array_interface__") else np.asarray(array)
 
 
-def _check_bipolar(name: str, array, xp, ndim: tuple[int, ...]):
-    """Return ``array`` as an ``xp`` array after checking its shape and its +-1 entries."""
+def check_array(name: str, array, xp, ndim: tuple[int, ...], kinds: str, what: str):
+    """Return ``array`` as an ``xp`` array with ``ndim`` dimensions and a dtype of ``kinds``.
+
+    ``what`` says what the entries must be, for the one-line messages.
+    """
     try:
         arr = xp.asarray(array)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of -1 and +1 ({exc})") from None
+        raise ValueError(f"{name} must be an array of {what} ({exc})") from None
     if arr.ndim not in ndim:
         want = " or ".join(f"{d}-D" for d in ndim)
         raise ValueError(f"{name} must be {want}, got an array of shape {tuple(arr.shape)}")
-    if arr.dtype.kind not in "biuf":
-        raise ValueError(f"{name} entries must be -1 or +1, got an array of {arr.dtype}")
+    if arr.dtype.kind not in kinds:
+        raise ValueError(f"{name} entries must be {what}, got an array of {arr.dtype}")
+    return arr
+
+
+def _check_bipolar(name: str, array, xp, ndim: tuple[int, ...]):
+    """Return ``array`` as an ``xp`` array after checking its shape and its +-1 entries."""
+    arr = check_array(name, array, xp, ndim, "biuf", "-1 or +1")
     bad = (arr != 1) & (arr != -1)
     if bool(bad.any()):
         raise ValueError(f"{name} entries must be -1 or +1, got {_host(arr[bad][:1])[0].item()!r}")

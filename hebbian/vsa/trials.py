@@ -38,6 +38,7 @@ __all__ = [
     "default_max_iterations",
     "operational_capacity",
     "resonator_trials",
+    "run_trials",
 ]
 
 
@@ -194,6 +195,29 @@ def resonator_trials(
     xp = array_module(device)
     rng = _generator(seed)
 
+    def solve(composite, books):
+        return FACTORIZERS[method](
+            xp.asarray(composite), [xp.asarray(b) for b in books], weights=weights,
+            order=order, max_iterations=max_iterations, cycle_length=cycle_length, rng=rng,
+        )  # fmt: skip
+
+    settings = {"method": method, "weights": weights, "order": order,
+                "max_iterations": max_iterations, "cycle_length": cycle_length,
+                "batch_size": batch_size, "device": "gpu" if xp is not np else "cpu"}  # fmt: skip
+    return run_trials((N, F, D), trials, batch_size, lambda count: _draw_problems(rng, N, F, D,
+                      count), solve, settings)  # fmt: skip
+
+
+def run_trials(sizes, trials, batch_size, draw, solve, settings) -> dict:
+    """Run ``trials`` random problems in batches and summarise them (Kent et al.'s measures).
+
+    ``draw(count)`` returns ``(composite, codebooks, truth)`` for a batch of ``count``
+    problems on the host; ``solve(composite, codebooks)`` returns a
+    :class:`~hebbian.vsa.resonator.ResonatorResult`. ``sizes`` is ``(N, F, D)`` and
+    ``settings`` the run's settings, copied into the summary (the keys listed in
+    :func:`resonator_trials`).
+    """
+    N, F, D = sizes
     correct = np.zeros((trials, F), dtype=bool)
     iterations = np.zeros(trials, dtype=np.int64)
     converged = np.zeros(trials, dtype=bool)
@@ -201,16 +225,8 @@ def resonator_trials(
     start = time.perf_counter()
     for first in range(0, trials, batch_size):
         count = min(batch_size, trials - first)
-        composite, books, truth = _draw_problems(rng, N, F, D, count)
-        result = FACTORIZERS[method](
-            xp.asarray(composite),
-            [xp.asarray(b) for b in books],
-            weights=weights,
-            order=order,
-            max_iterations=max_iterations,
-            cycle_length=cycle_length,
-            rng=rng,
-        )
+        composite, books, truth = draw(count)
+        result = solve(composite, books)
         rows = slice(first, first + count)
         correct[rows] = result.indices == truth
         iterations[rows] = result.iterations
@@ -224,14 +240,8 @@ def resonator_trials(
         "factors": F,
         "codebook_size": D,
         "search_space": D**F,
-        "method": method,
-        "weights": weights,
-        "order": order,
-        "max_iterations": max_iterations,
-        "cycle_length": cycle_length,
-        "batch_size": batch_size,
+        **settings,
         "trials": trials,
-        "device": "gpu" if xp is not np else "cpu",
         "accuracy": float(per_trial.mean()),
         "accuracy_stderr": stderr,
         "accuracy_all": float(correct.all(axis=1).mean()),
