@@ -36,10 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hebbian._parallel import in_threads, split, workers
 from hebbian._validation import check_choice, check_real
 from hebbian.device import array_module
-from hebbian.vsa._blas import blas_threads
 from hebbian.vsa.resonator import (
     ResonatorResult,
     _generator,
@@ -48,6 +46,7 @@ from hebbian.vsa.resonator import (
     _module_of,
     check_array,
     check_problem,
+    in_trial_threads,
 )
 from hebbian.vsa.trials import check_trial_sizes, run_trials
 
@@ -74,10 +73,6 @@ PRECISIONS = ("single", "double")
 
 #: Inputs are phasors when :math:`||z| - 1| \\le` this (complex64 rounding is ~1e-7).
 UNIT_MODULUS_TOLERANCE = 1e-5
-
-#: Fewest trials per thread when :func:`complex_resonate` splits a batch over the CPUs.
-_MIN_ROWS_PER_THREAD = 32
-
 
 @dataclass(frozen=True, eq=False)
 class ComplexResonatorResult(ResonatorResult):
@@ -296,18 +291,10 @@ def complex_resonate(
     conj_books = [xp.ascontiguousarray(xp.conj(X)) for X in Xs]  # (N, D_f)
     transposed = [xp.ascontiguousarray(X.T) for X in Xs]  # (D_f, N)
     s = xp.ascontiguousarray(s, dtype=dtype)
-    options = (max_iterations, tolerance)
-    if xp is not np or T < 2 * _MIN_ROWS_PER_THREAD or workers() < 2:
-        with blas_threads(1):
-            parts = [_run(xp, s, Xs, conj_books, transposed, *options)]
-    else:
-
-        def task(lo, hi):
-            with blas_threads(1):
-                return _run(xp, s[lo:hi], Xs, conj_books, transposed, *options)
-
-        ranges = split(T, min(workers(), T // _MIN_ROWS_PER_THREAD))
-        parts = in_threads(task, ranges)
+    parts = in_trial_threads(
+        xp, T, lambda lo, hi: _run(xp, s[lo:hi], Xs, conj_books, transposed, max_iterations,
+                                   tolerance)
+    )  # fmt: skip
     indices, signs, phases, iterations, converged, final = (
         np.concatenate(arrays) for arrays in zip(*parts)
     )

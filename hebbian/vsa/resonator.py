@@ -42,6 +42,7 @@ __all__ = [
     "ResonatorResult",
     "check_array",
     "check_problem",
+    "in_trial_threads",
     "resonate",
 ]
 
@@ -221,6 +222,25 @@ class _History:
     def keep(self, rows, t: int):
         self.words[:, : len(rows)] = self.words[:, :t][:, rows]
         self.hashes[:, : len(rows)] = self.hashes[:, :t][:, rows]
+
+
+def in_trial_threads(xp, trials: int, run) -> list:
+    """Run ``run(lo, hi)`` on slices of a batch of trials, one per CPU thread.
+
+    On the CPU a batch of at least ``2 * _MIN_ROWS_PER_THREAD`` trials is split over
+    the workers, each with a one-thread BLAS (the narrow products of a factorizer run
+    faster so than with a shared, multithreaded BLAS; ``benchmarks/RESULTS.md``); on a
+    GPU, or for a small batch, one call covers all. Returns the results in order.
+    """
+    if xp is not np or trials < 2 * _MIN_ROWS_PER_THREAD or workers() < 2:
+        with blas_threads(1):
+            return [run(0, trials)]
+
+    def task(lo, hi):
+        with blas_threads(1):
+            return run(lo, hi)
+
+    return in_threads(task, split(trials, min(workers(), trials // _MIN_ROWS_PER_THREAD)))
 
 
 def check_problem(composite, codebooks, xp, *, entries=None):
@@ -466,18 +486,10 @@ def resonate(
         left = [xp.ascontiguousarray(xp.linalg.pinv(X).T) for X in Xs]  # (N, D_f)
     s = s.astype(dtype)
     T = s.shape[0]
-    options = (order, max_iterations, cycle_length)
-    if xp is not np or T < 2 * _MIN_ROWS_PER_THREAD or workers() < 2:
-        with blas_threads(1):
-            parts = [_run(xp, s, Xs, left, right, *options)]
-    else:
-
-        def task(lo, hi):
-            with blas_threads(1):
-                return _run(xp, s[lo:hi], Xs, left, right, *options)
-
-        ranges = split(T, min(workers(), T // _MIN_ROWS_PER_THREAD))
-        parts = in_threads(task, ranges)
+    parts = in_trial_threads(
+        xp, T, lambda lo, hi: _run(xp, s[lo:hi], Xs, left, right, order, max_iterations,
+                                   cycle_length)
+    )  # fmt: skip
     return _result(*(np.concatenate(arrays) for arrays in zip(*parts)))
 
 
