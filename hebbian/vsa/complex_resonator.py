@@ -74,6 +74,7 @@ PRECISIONS = ("single", "double")
 #: Inputs are phasors when :math:`||z| - 1| \\le` this (complex64 rounding is ~1e-7).
 UNIT_MODULUS_TOLERANCE = 1e-5
 
+
 @dataclass(frozen=True, eq=False)
 class ComplexResonatorResult(ResonatorResult):
     """The outcome of :func:`complex_resonate` for ``T`` problems with ``F`` factors.
