@@ -1,9 +1,10 @@
 """hebbian: statistical mechanics of associative memories.
 
 Monte Carlo engines, replica-symmetric theory and reproducible experiments for Hopfield,
-dense (p-body) Hebbian and multitasking networks, and the learning rules that set
-explicit couplings (:mod:`hebbian.learning`, with Gardner's optimal storage in
-:mod:`hebbian.theory.gardner`).
+dense (p-body) Hebbian and multitasking networks, the learning rules that set explicit
+couplings (:mod:`hebbian.learning`, with Gardner's optimal storage in
+:mod:`hebbian.theory.gardner`), and vector symbolic architectures with resonator networks
+(:mod:`hebbian.vsa`, with their capacity theory in :mod:`hebbian.theory.vsa`).
 
 Glossary (paper notation used inside functions): ``N`` neurons, ``K`` memories
 :math:`\\xi_k \\in \\{-1, 0, +1\\}^N`, interaction order ``p``, load
