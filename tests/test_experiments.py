@@ -44,6 +44,7 @@ def test_there_are_configs_for_every_kind():
         "margin_capacity",
         "vsa_bundle_capacity",
         "resonator_capacity",
+        "vsa_sequence_memory",
     }
 
 
@@ -216,6 +217,15 @@ TINY = {
         ("codebook_size", 5),
         ("n_items", [2, 8, 30]),
         ("n_trials", 3),
+    ],
+    "frady2018_vsa_sequence_memory": [
+        ("models", ["map-i", "fhrr"]),
+        ("dimension", 64),
+        ("codebook_size", 5),
+        ("length", 6),
+        ("decays", [1.0, 0.9]),
+        ("n_trials", 3),
+        ("span_decay", 0.9),
     ],
     "kent2020_resonator_baselines": [
         ("dimension", 64),
@@ -460,6 +470,15 @@ SMALL = {
         ("codebook_size", 8),
         ("n_items", [3, 10]),
         ("n_trials", 4),
+    ],
+    "frady2018_vsa_sequence_memory": [
+        ("models", ["hrr"]),
+        ("dimension", 80),
+        ("codebook_size", 6),
+        ("length", 5),
+        ("decays", [0.8]),
+        ("n_trials", 4),
+        ("span_decay", 0.8),
     ],
     "kent2020_resonator_baselines": [
         ("dimension", 80),

@@ -304,3 +304,27 @@ def test_models_constant():
     assert VSA_MODELS == ("map-i", "map-b", "bsc", "hrr", "fhrr")
     for model in VSA_MODELS:
         assert bundle_capacity(model, 1000, 1000) > 0
+
+
+def test_sequence_accuracy_limits():
+    # lambda = 1: every lag has the moments of a key-value bundle of K items
+    from hebbian.theory.vsa import bundle_accuracy, sequence_accuracy
+
+    flat = sequence_accuracy("map-i", 1000, 50, 27)
+    np.testing.assert_allclose(flat, bundle_accuracy("map-i", 1000, 50, 27, form="moments"),
+                               rtol=0, atol=1e-12)  # fmt: skip
+    # FHRR is MAP-I at twice the dimension
+    fhrr = sequence_accuracy("fhrr", 500, 30, 27, 0.9)
+    np.testing.assert_allclose(fhrr, sequence_accuracy("map-i", 1000, 30, 27, 0.9), atol=1e-12)
+    # one symbol: a fixed hit D against rejects of variance D
+    from scipy.stats import norm
+
+    one = sequence_accuracy("map-i", 100, 1, 27)[0]
+    assert one == pytest.approx(norm.cdf(10.0) ** 26, abs=1e-12)
+    # fading: the accuracy falls with the lag
+    fading = sequence_accuracy("map-i", 1000, 60, 27, 0.95)
+    assert np.all(np.diff(fading) <= 1e-12) and fading[0] > 0.99 > 0.2 > fading[-1]
+    with pytest.raises(ValueError, match="model must be one of"):
+        sequence_accuracy("map-b", 1000, 10, 27, 0.9)
+    with pytest.raises(ValueError, match="decay must be"):
+        sequence_accuracy("map-i", 1000, 10, 27, 0.0)

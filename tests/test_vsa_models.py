@@ -314,3 +314,19 @@ def test_gpu_draws_and_results_match_the_cpu():
             hypervector_model(name, D, device="gpu"), *args, trials=5, seed=4
         )
         assert abs(host.successes - device.successes) <= 2  # WTA ties at float rounding
+
+
+def test_a_fading_sequence_needs_a_summed_bundle_and_follows_the_theory():
+    from hebbian.theory.vsa import sequence_accuracy
+
+    with pytest.raises(ValueError, match="decay < 1 needs a model whose bundle is a sum"):
+        sequence_retrieval_accuracy(hypervector_model("map-b", 64), 5, 4, trials=2, seed=0,
+                                    decay=0.9)  # fmt: skip
+    # MAP-I, D = 500, lambda = 0.9: pooled over lags, within 4 binomial standard errors
+    rate = sequence_retrieval_accuracy(hypervector_model("map-i", 500), 30, 27, trials=200,
+                                       seed=3, decay=0.9)  # fmt: skip
+    theory = sequence_accuracy("map-i", 500, 30, 27, 0.9)
+    pooled = rate.pooled()
+    expected = float(theory.mean())
+    sd = (expected * (1 - expected) / pooled.count) ** 0.5
+    assert abs(pooled.rate - expected) < 4 * sd

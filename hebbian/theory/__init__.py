@@ -149,6 +149,7 @@ from hebbian.theory.multitasking import (
     symmetric_mixture_state,
 )
 from hebbian.theory.vsa import (
+    SEQUENCE_MODELS,
     VSA_MODELS,
     bloom_dimension,
     bloom_false_positive_rate,
@@ -161,12 +162,14 @@ from hebbian.theory.vsa import (
     bundle_snr,
     membership_dimension,
     membership_dimension_gaussian,
+    sequence_accuracy,
     wta_accuracy,
     wta_accuracy_general,
 )
 
 __all__ = [
     "BINARY_COUPLINGS_CAPACITY",
+    "SEQUENCE_MODELS",
     "PSEUDO_INVERSE_CAPACITY",
     "PSEUDO_INVERSE_SPIN_GLASS_LOAD",
     "gardner_capacity",
@@ -198,6 +201,7 @@ __all__ = [
     "bundle_capacity_estimate",
     "bundle_moments",
     "bundle_snr",
+    "sequence_accuracy",
     "cascade_misaligned_fraction",
     "cascade_overlaps",
     "classify_overlaps",

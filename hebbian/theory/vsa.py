@@ -73,10 +73,11 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import log_ndtr, ndtr, ndtri, poch
 
-from hebbian._validation import check_choice
+from hebbian._validation import check_choice, check_int, check_real
 from hebbian.theory._core import as_real_array, broadcast_flat, scalar_or_array
 
 __all__ = [
+    "SEQUENCE_MODELS",
     "MAX_COUNT",
     "MEMBERSHIP_BOUNDS",
     "MEMBERSHIP_MODELS",
@@ -92,12 +93,16 @@ __all__ = [
     "bundle_snr",
     "membership_dimension",
     "membership_dimension_gaussian",
+    "sequence_accuracy",
     "wta_accuracy",
     "wta_accuracy_general",
 ]
 
 #: The VSA models (module docstring).
 VSA_MODELS = ("map-i", "map-b", "bsc", "hrr", "fhrr")
+
+#: The models whose bundle is a (weighted) sum, so that a sequence trace may decay.
+SEQUENCE_MODELS = ("map-i", "hrr", "fhrr")
 #: Models of :func:`membership_dimension` (a bundle of atoms, no binding).
 MEMBERSHIP_MODELS = ("map-i", "map-b", "bsc")
 #: Bounds of :func:`membership_dimension`.
@@ -729,3 +734,63 @@ def membership_dimension_gaussian(model: str, n_items, universe, delta) -> np.nd
             hi *= 2.0
         out[i] = lo if excess(lo) <= 0 else brentq(excess, lo, hi, xtol=1e-9, rtol=1e-12)
     return scalar_or_array(out.reshape(shape))
+
+
+def sequence_accuracy(model: str, dimension, length, codebook_size, decay=1.0) -> np.ndarray:
+    r"""Readout accuracy at every lag of a decaying sequence trace (leaky working memory).
+
+    The trace of the sequence :math:`a_1, \dots, a_K` with decay :math:`\lambda`,
+
+    .. math:: x = \sum_{m=1}^{K} \lambda^{K-m} \rho^{K-m}(\Phi a_m),
+
+    is the working memory of Frady, Kleyko and Sommer (Neural Computation 30, 1449
+    (2018)): each new symbol enters permuted by :math:`\rho` and the old ones fade by
+    :math:`\lambda` per step (:math:`\lambda = 1`: the plain sequence trace). Reading
+    lag ``j`` unpermutes by :math:`\rho^{-j}` and cleans up against the ``M`` atoms. For
+    MAP-I the permuted items are independent random vectors, so the hit's similarity
+    has mean :math:`\lambda^j D` and variance :math:`D \sum_{i \ne j} \lambda^{2i}`, and
+    a reject's mean 0 and variance :math:`D \sum_{i} \lambda^{2i}` (sums over
+    :math:`i = 0, \dots, K-1`); :func:`wta_accuracy_general` takes them. FHRR (real part
+    of the phasor products) is MAP-I at :math:`2D`; HRR is taken like MAP-I, the same
+    approximation as :func:`bundle_accuracy` makes at ``decay = 1`` without Plate's
+    extra noise. For :math:`K \to \infty`, :math:`d'_j \approx \lambda^j
+    \sqrt{D (1 - \lambda^2)}`: the memory fades geometrically with the lag
+    (``docs/theory/vsa.md``, section 8).
+
+    Parameters
+    ----------
+    model : {"map-i", "hrr", "fhrr"}
+        A model of :data:`SEQUENCE_MODELS` (the binarised bundles have no decay).
+    dimension : int
+        ``D >= 1``.
+    length : int
+        ``K >= 1``, the symbols in the trace.
+    codebook_size : int
+        ``M >= 1``.
+    decay : float, optional
+        :math:`\lambda \in (0, 1]`.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(K,)``: the accuracy at lag ``j = 0, ..., K - 1`` (``j = 0`` the most
+        recent symbol).
+
+    Examples
+    --------
+    >>> p = sequence_accuracy("map-i", 1000, 50, 27)
+    >>> round(float(p[0]), 4), bool(np.allclose(p, p[0]))
+    (0.9863, True)
+    """
+    model = check_choice("model", model, SEQUENCE_MODELS)
+    D = check_int("dimension", dimension, minimum=1, maximum=int(MAX_COUNT))
+    K = check_int("length", length, minimum=1, maximum=1_000_000)
+    M = check_int("codebook_size", codebook_size, minimum=1, maximum=int(MAX_COUNT))
+    lam = check_real("decay", decay, minimum=0.0, maximum=1.0, include_minimum=False)
+    effective = 2.0 * D if model == "fhrr" else float(D)
+    weights2 = lam ** (2.0 * np.arange(K))
+    total = float(np.sum(weights2))
+    mu = effective * lam ** np.arange(K, dtype=float)
+    sd_hit = np.sqrt(effective * np.maximum(total - weights2, 0.0))
+    sd_reject = np.sqrt(effective * total)
+    return np.asarray(wta_accuracy_general(mu, sd_hit, sd_reject, M), dtype=float)

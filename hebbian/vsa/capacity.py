@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hebbian._validation import as_generator, check_int
+from hebbian._validation import as_generator, check_int, check_real
 from hebbian.vsa.models import BloomFilter, HypervectorModel
 
 __all__ = [
@@ -33,6 +33,9 @@ __all__ = [
     "bundle_retrieval_accuracy",
     "sequence_retrieval_accuracy",
 ]
+
+#: The models whose bundle is a sum, which a decaying (weighted) trace generalises.
+_SUMMED = ("map-i", "hrr", "fhrr")
 
 #: Components (trials x vectors x D) of the largest array of one chunk of trials.
 CHUNK_ENTRIES = 1 << 22
@@ -145,7 +148,13 @@ def bundle_retrieval_accuracy(
 
 
 def sequence_retrieval_accuracy(
-    model: HypervectorModel, length: int, codebook_size: int, *, trials: int, seed
+    model: HypervectorModel,
+    length: int,
+    codebook_size: int,
+    *,
+    trials: int,
+    seed,
+    decay: float = 1.0,
 ) -> BinomialRate:
     """Accuracy of the sequence trace of Frady, Kleyko and Sommer at every lag.
 
@@ -155,9 +164,12 @@ def sequence_retrieval_accuracy(
     .. math:: x = \\bigoplus_{m=1}^{K} \\rho^{K-m}(\\Phi a_m)
 
     with :math:`\\rho` the cyclic shift ``model.permute`` and :math:`\\oplus` the
-    model's bundle, and reads lag ``j`` (the symbol :math:`a_{K-j}`, ``j = 0`` the most
-    recent) by :math:`\\hat a = \\arg\\max_c \\mathrm{sim}(\\rho^{-j} x, \\Phi_c)`
-    (``cleanup``). Reference: Frady, Kleyko and Sommer, Neural Computation 30, 1449
+    model's bundle (with ``decay`` :math:`\\lambda < 1`, the leaky working memory
+    :math:`x = \\sum_m \\lambda^{K-m}\\rho^{K-m}(\\Phi a_m)`, a weighted sum, for the
+    models whose bundle is a sum: MAP-I, HRR, FHRR), and reads lag ``j`` (the symbol
+    :math:`a_{K-j}`, ``j = 0`` the most recent) by
+    :math:`\\hat a = \\arg\\max_c \\mathrm{sim}(\\rho^{-j} x, \\Phi_c)` (``cleanup``).
+    Reference: Frady, Kleyko and Sommer, Neural Computation 30, 1449
     (2018).
 
     Parameters
@@ -170,6 +182,8 @@ def sequence_retrieval_accuracy(
         ``M >= 1``.
     trials : int
     seed : int, numpy.random.Generator or None
+    decay : float, optional
+        :math:`\\lambda \\in (0, 1]`; below 1 only for ``map-i``, ``hrr`` and ``fhrr``.
 
     Returns
     -------
@@ -185,10 +199,17 @@ def sequence_retrieval_accuracy(
     K = check_int("length", length, minimum=1)
     M = check_int("codebook_size", codebook_size, minimum=1)
     T = check_int("trials", trials, minimum=1)
+    decay = check_real("decay", decay, minimum=0.0, maximum=1.0, include_minimum=False)
+    if decay < 1.0 and model.name not in _SUMMED:
+        raise ValueError(
+            f"decay < 1 needs a model whose bundle is a sum ({', '.join(_SUMMED)}), got "
+            f"{model.name!r} with decay = {decay}"
+        )
     rng = as_generator(seed)
     xp = model.xp
     chunk = _chunk((K + M) * model.dimension, T)
     shifts = xp.arange(K - 1, -1, -1)  # rho^{K-m} for m = 1..K
+    fading = xp.asarray(decay ** np.arange(K - 1, -1, -1, dtype=float))[:, None]
     lags = xp.arange(K)
     correct = xp.zeros(K, dtype=xp.int64)
     for start in range(0, T, chunk):
@@ -196,7 +217,11 @@ def sequence_retrieval_accuracy(
         codebook = model.random((t, M), seed=rng)
         symbols = xp.asarray(rng.integers(0, M, size=(t, K)))
         items = xp.take_along_axis(codebook, symbols[..., None], axis=1)
-        trace = model.bundle(model.permute(items, shifts), axis=-2, seed=rng)
+        permuted = model.permute(items, shifts)
+        if decay < 1.0:
+            trace = xp.sum(fading * permuted, axis=-2)
+        else:
+            trace = model.bundle(permuted, axis=-2, seed=rng)
         queries = model.permute(trace[:, None, :], -lags)  # lag j at position j
         winners = model.cleanup(queries, codebook)
         correct += xp.sum(winners == symbols[:, ::-1], axis=0)
