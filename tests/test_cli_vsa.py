@@ -38,6 +38,17 @@ def test_resonator_json_keys_and_an_easy_problem():
     assert table.returncode == 0 and "accuracy per factor" in table.stdout
 
 
+def test_resonator_capacity_takes_a_fixed_cap_for_the_baselines():
+    # ALS run to convergence (the authors' baselines): at N = 400, F = 2 a codebook of 8
+    # is solved, with a cap far above the default 0.001 D^2 (= 1 iteration at D = 8)
+    out = run("resonator-capacity", "--dimension", "400", "--factors", "2", "--trials", "30",
+              "--method", "als", "--codebooks", "8,600", "--max-iterations", "500",
+              "--seed", "1", "--json")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["method"] == "als" and data["points"][0] == [8, 1.0]
+
+
 def test_resonator_capacity_with_given_sizes():
     out = run("resonator-capacity", "--dimension", "300", "--factors", "2", "--trials", "40",
               "--codebooks", "100,400", "--seed", "2", "--json")  # fmt: skip
@@ -72,6 +83,8 @@ def test_resonator_capacity_with_given_sizes():
          "--codebooks must be a comma-separated list"),
         (["resonator-capacity", "--dimension", "100", "--factors", "2", "--accuracy", "1.5"],
          "--accuracy must be"),
+        (["resonator-capacity", "--dimension", "100", "--factors", "2", "--max-iterations",
+          "0"], "--max-iterations must be"),
     ],
 )  # fmt: skip
 def test_bad_values_exit_2_with_one_line(args, message):

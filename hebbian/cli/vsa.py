@@ -82,6 +82,8 @@ def _resonator_options(command):
         click.option("--order", type=click.Choice(("sequential", "synchronous")),
                      default="sequential", show_default=True,
                      help="Factors updated in place (the authors') or all at once."),
+        click.option("--max-iterations", type=int, default=None,
+                     help="Iteration cap (default: Kent et al.'s 0.001 D_f^F, at least 1)."),
         click.option("--seed", type=int, default=None, help="Seed >= 0."),
         click.option("--device", type=click.Choice(("cpu", "gpu")), default="cpu",
                      show_default=True, help="gpu needs CuPy (untested on a GPU)."),
@@ -102,8 +104,6 @@ def _check_seed(seed):
 @click.option("--codebook", "codebook_size", type=int, required=True,
               help="Codevectors per factor D_f >= 1.")  # fmt: skip
 @click.option("--trials", type=int, default=1000, show_default=True, help="Problems >= 1.")
-@click.option("--max-iterations", type=int, default=None,
-              help="Iteration cap (default: Kent et al.'s 0.001 D_f^F, at least 1).")  # fmt: skip
 @_resonator_options
 @_one_line(ValueError, flags=_RESONATOR_FLAGS)
 def resonator(dimension, factors, codebook_size, trials, max_iterations, weights, method,
@@ -161,11 +161,13 @@ def resonator(dimension, factors, codebook_size, trials, max_iterations, weights
 @_resonator_options
 @_one_line(ValueError, flags={**_RESONATOR_FLAGS, "target": "--accuracy"})
 def resonator_capacity(dimension, factors, trials, codebooks, target, weights, method, order,
-                       seed, device, as_json):  # fmt: skip
+                       max_iterations, seed, device, as_json):  # fmt: skip
     """Find the codebook size D_f solved with 99% accuracy (the operational capacity).
 
     Kent et al. 2020: the D_f at which the accuracy per factor falls through 0.99 with
     at most 0.001 D_f^F iterations, linearly interpolated between measured sizes.
+    --max-iterations fixes the cap at every size instead (their optimisation baselines,
+    --method als|pgd, ran to convergence: --max-iterations 10000).
 
     \b
     Example:
@@ -184,7 +186,8 @@ def resonator_capacity(dimension, factors, trials, codebooks, target, weights, m
             ) from None
     try:
         result = operational_capacity(dimension, factors, sizes, trials, method=method,
-                                      weights=weights, order=order, seed=_check_seed(seed),
+                                      weights=weights, order=order,
+                                      max_iterations=max_iterations, seed=_check_seed(seed),
                                       device=device, target=target)  # fmt: skip
     except GPUUnavailableError as exc:
         raise ValueError(str(exc)) from None
