@@ -29,9 +29,12 @@ from hebbian.vsa.resonator import ORDERS, WEIGHTS, _generator, _int, resonate
 from hebbian.vsa.stochastic import stochastic_solver
 
 __all__ = [
+    "MAX_FACTORS",
+    "MAX_ITERATIONS",
     "MAX_SEARCH_SPACE",
     "FACTORIZERS",
     "MAX_TRIAL_ENTRIES",
+    "MAX_TRIALS",
     "METHODS",
     "SEARCH_REFINEMENTS",
     "check_trial_sizes",
@@ -67,6 +70,14 @@ METHODS = tuple(FACTORIZERS)
 #: of one batch (a few GB at this size, in float32 and int8 copies).
 MAX_TRIAL_ENTRIES = 2**28
 
+#: Most factors of a run (Kent et al. measure up to 7).
+MAX_FACTORS = 64
+#: Most trials of one run (its per-trial records are held in memory).
+MAX_TRIALS = 10**8
+#: Largest iteration cap; the default ``0.001 D^F`` is clipped to it (search spaces
+#: beyond :math:`10^{10}`, out of any factorizer's reach, would otherwise never end).
+MAX_ITERATIONS = 10**7
+
 #: Largest search space :math:`D^F` the capacity search of :func:`operational_capacity`
 #: doubles up to (its iteration cap, 0.001 of it, is then a million iterations).
 MAX_SEARCH_SPACE = 10**9
@@ -98,17 +109,20 @@ def _draw_problems(rng: np.random.Generator, N: int, F: int, D: int, count: int)
 def check_trial_sizes(dimension, factors, codebook_size, trials, max_iterations, batch_size):
     """Check the sizes of a run of random problems; return them as integers.
 
-    ``max_iterations`` None becomes :func:`default_max_iterations`; the codebooks and
+    ``max_iterations`` None becomes :func:`default_max_iterations` (at most
+    :data:`MAX_ITERATIONS`); ``factors``, ``trials`` and the cap are bounded by
+    :data:`MAX_FACTORS`, :data:`MAX_TRIALS` and :data:`MAX_ITERATIONS`; the codebooks and
     the states of one batch, ``N F (D + batch)`` entries, are bounded by
     :data:`MAX_TRIAL_ENTRIES`. One-line ``ValueError`` messages name the value.
     """
     N = _int("dimension", dimension, 1)
     F = _int("factors", factors, 1)
+    if F > MAX_FACTORS:
+        raise ValueError(f"factors must be in [1, {MAX_FACTORS}], got {F}")
     D = _int("codebook_size", codebook_size, 1)
     trials = _int("trials", trials, 1)
-    if max_iterations is None:
-        max_iterations = default_max_iterations([D] * F)
-    max_iterations = _int("max_iterations", max_iterations, 1)
+    if trials > MAX_TRIALS:
+        raise ValueError(f"trials must be in [1, {MAX_TRIALS}], got {trials}")
     batch_size = _int("batch_size", batch_size, 1)
     entries = N * F * (D + min(batch_size, trials))
     if entries > MAX_TRIAL_ENTRIES:
@@ -117,6 +131,11 @@ def check_trial_sizes(dimension, factors, codebook_size, trials, max_iterations,
             f"{MAX_TRIAL_ENTRIES} (the codebooks and the states of one batch), got "
             f"{N} x {F} x ({D} + {min(batch_size, trials)}) = {entries}"
         )
+    if max_iterations is None:
+        max_iterations = min(default_max_iterations([D] * F), MAX_ITERATIONS)
+    max_iterations = _int("max_iterations", max_iterations, 1)
+    if max_iterations > MAX_ITERATIONS:
+        raise ValueError(f"max_iterations must be in [1, {MAX_ITERATIONS}], got {max_iterations}")
     return N, F, D, trials, max_iterations, batch_size
 
 
@@ -321,6 +340,8 @@ def operational_capacity(
     """
     N = _int("dimension", dimension, 1)
     F = _int("factors", factors, 1)
+    if F > MAX_FACTORS:
+        raise ValueError(f"factors must be in [1, {MAX_FACTORS}], got {F}")
     trials = _int("trials", trials, 1)
     try:
         target = check_real("target", target, minimum=0.0, maximum=1.0, include_minimum=False)
@@ -335,6 +356,13 @@ def operational_capacity(
                                 device=device)  # fmt: skip
 
     if codebook_sizes is None:
+        start = _search_start(F)
+        if start**F > MAX_SEARCH_SPACE:
+            raise ValueError(
+                f"factors = {F} is too many for the capacity search: its first codebook "
+                f"size {start} already gives a search space {start}^{F} above "
+                f"{MAX_SEARCH_SPACE}; pass codebook_sizes"
+            )
         measured = _search_sizes(measure, F, target)
         sizes = sorted(measured)
         runs = [measured[D] for D in sizes]
@@ -380,7 +408,7 @@ def _search_start(factors: int) -> int:
     Below it the cap allows a few iterations only, and the accuracy measures the cap.
     """
     D = max(2, math.ceil(10_000 ** (1.0 / factors)))
-    while default_max_iterations([D - 1] * factors) >= 10 and D > 2:
+    while D > 2 and default_max_iterations([D - 1] * factors) >= 10:
         D -= 1
     return D
 
