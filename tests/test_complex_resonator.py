@@ -10,8 +10,6 @@ protocol (Neural Computation 32, 2332 (2020)): N = 1500, F = 3, cap 0.001 D^F.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -157,7 +155,6 @@ def test_accuracy_against_the_bipolar_op_resonator():
     # to the sampling error. Tested, loosely (every seed above passes): both >= 0.9 at
     # D = 79 and within 0.1 of each other; the complex network lower at D = 120 than at
     # D = 79, below 0.95 there, and not above the bipolar one by more than 0.15.
-    start = time.perf_counter()
     acc = {}
     for D in (79, 120):
         c = complex_resonator_trials(1500, 3, D, 40, batch_size=40, seed=1)
@@ -166,7 +163,6 @@ def test_accuracy_against_the_bipolar_op_resonator():
     (c79, b79), (c120, b120) = acc[79], acc[120]
     assert c79 >= 0.9 and b79 >= 0.9 and abs(c79 - b79) <= 0.1, acc
     assert c120 < c79 and c120 < 0.95 and c120 <= b120 + 0.15, acc
-    assert time.perf_counter() - start < 60
 
 
 @pytest.mark.parametrize(
