@@ -47,6 +47,7 @@ from hebbian.vsa.resonator import (
     check_array,
     check_problem,
     in_trial_threads,
+    retire,
 )
 from hebbian.vsa.trials import check_trial_sizes, run_trials
 
@@ -203,14 +204,10 @@ def _run(xp, s, Xs, conj_books, transposed, max_iterations, tolerance):
             signs[rows, f] = _host(xp.where(overlap.real >= 0, 1, -1)).astype(np.int8)
             phases[rows, f] = _host(xp.angle(overlap)).astype(np.float64)
             final[rows, f] = _host(xf)
-        keep_host = np.flatnonzero(~done_host)
-        if keep_host.size == 0:
+        running = retire(xp, done_host, active, (s, *x, *conj), t)
+        if running is None:
             break
-        keep = xp.asarray(keep_host)
-        active = active[keep_host]
-        for buffer in (s, *x, *conj):
-            buffer[: keep_host.size] = buffer[:t][keep]
-        t = keep_host.size
+        _, active, _, t = running
     return indices, signs, phases, iterations, converged, final
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "check_problem",
     "in_trial_threads",
     "resonate",
+    "retire",
 ]
 
 #: Accepted values of ``weights``: outer product or least squares (pseudo-inverse).
@@ -243,6 +244,25 @@ def in_trial_threads(xp, trials: int, run) -> list:
     return in_threads(task, split(trials, min(workers(), trials // _MIN_ROWS_PER_THREAD)))
 
 
+def retire(xp, done_host, active, buffers, t: int):
+    """Move the trials still running to the front of every buffer; the batch shrinks.
+
+    ``done_host`` (t,) says which of the ``t`` running trials finished this iteration,
+    ``active`` holds their rows in the result arrays and ``buffers`` the per-trial
+    arrays of the loop (first axis: trials), compacted in place. Returns ``(keep,
+    active, t, new_t)`` (``keep`` the kept positions on the device, ``t`` the old
+    count), or None when no trial runs any more: the shared bookkeeping of every
+    factorizer's loop, so that a finished trial costs nothing afterwards.
+    """
+    keep_host = np.flatnonzero(~done_host)
+    if keep_host.size == 0:
+        return None
+    keep = xp.asarray(keep_host)
+    for buffer in buffers:
+        buffer[: keep_host.size] = buffer[:t][keep]
+    return keep, active[keep_host], t, keep_host.size
+
+
 def check_problem(composite, codebooks, xp, *, entries=None):
     """Check a batch of factorization problems; return ``(s, books)``.
 
@@ -378,15 +398,11 @@ def _run(xp, s, Xs, left, right, order, max_iterations, cycle_length):
             indices[rows, f] = _host(best)
             signs[rows, f] = _host(xp.where(overlap >= 0, 1, -1)).astype(np.int8)
             final[rows, f] = _host(xf).astype(np.int8)
-        keep_host = np.flatnonzero(~done_host)
-        if keep_host.size == 0:
+        running = retire(xp, done_host, active, (s, prod, *x), t)
+        if running is None:
             break
-        keep = xp.asarray(keep_host)
-        active = active[keep_host]
-        for buffer in (s, prod, *x):
-            buffer[: keep_host.size] = buffer[:t][keep]
-        history.keep(keep, t)
-        t = keep_host.size
+        keep, active, previous, t = running
+        history.keep(keep, previous)
     return indices, signs, iterations, converged, limit_cycle, final
 
 

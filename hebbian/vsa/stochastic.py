@@ -45,6 +45,7 @@ from hebbian.vsa.resonator import (
     _int,
     _module_of,
     check_problem,
+    retire,
 )
 
 __all__ = [
@@ -224,14 +225,10 @@ def _run(xp, s, forward, backward_t, noise, jitter, threshold, stop, max_iterati
             indices[rows, f] = _host(c)
             signs[rows, f] = _host(xp.where(overlap >= 0, 1, -1)).astype(np.int8)
             final[rows, f] = _host(xf).astype(np.int8)
-        keep_host = np.flatnonzero(~done_host)
-        if keep_host.size == 0:
+        running = retire(xp, done_host, active, (s, prod, *x, *best), t)
+        if running is None:
             break
-        keep = xp.asarray(keep_host)
-        active = active[keep_host]
-        for buffer in (s, prod, *x, *best):
-            buffer[: keep_host.size] = buffer[:t][keep]
-        t = keep_host.size
+        _, active, _, t = running
     return indices, signs, iterations, converged, final
 
 
