@@ -5,7 +5,8 @@ reaches up is still a reach up). The layers, from the bottom:
 
 0. foundations: ``_version``, ``_validation``, ``_parallel``, ``device``, ``io``, ``data``
 1. the objects of the physics: ``patterns``, ``models``, ``observables``
-2. engines, theory and learning rules: ``montecarlo``, ``theory``, ``learning`` (siblings:
+2. engines, theory, learning rules, hypervectors and attention: ``montecarlo``, ``theory``,
+   ``learning``, ``vsa``, ``attention`` (siblings:
    none imports another)
 3. backends supplied from outside the engine: ``gpu``
 4. running many points: ``checkpoint``, ``sweep``
@@ -40,6 +41,7 @@ LAYERS = {
     "hebbian.theory": 2,
     "hebbian.learning": 2,
     "hebbian.vsa": 2,
+    "hebbian.attention": 2,
     "hebbian.gpu": 3,
     "hebbian.checkpoint": 4,
     "hebbian.sweep": 4,
@@ -55,6 +57,10 @@ INDEPENDENT = [
     ("hebbian.vsa", "hebbian.montecarlo"),
     ("hebbian.vsa", "hebbian.theory"),
     ("hebbian.vsa", "hebbian.learning"),
+    ("hebbian.attention", "hebbian.montecarlo"),
+    ("hebbian.attention", "hebbian.theory"),
+    ("hebbian.attention", "hebbian.learning"),
+    ("hebbian.attention", "hebbian.vsa"),
 ]
 
 #: The order inside a package (docs/architecture.md): a module imports only lower ranks.
