@@ -4,7 +4,9 @@ Monte Carlo engines, replica-symmetric theory and reproducible experiments for H
 dense (p-body) Hebbian and multitasking networks, the learning rules that set explicit
 couplings (:mod:`hebbian.learning`, with Gardner's optimal storage in
 :mod:`hebbian.theory.gardner`), and vector symbolic architectures with resonator networks
-(:mod:`hebbian.vsa`, with their capacity theory in :mod:`hebbian.theory.vsa`).
+(:mod:`hebbian.vsa`, with their capacity theory in :mod:`hebbian.theory.vsa`), and
+attention layers beside them (:mod:`hebbian.attention`, with
+:mod:`hebbian.theory.attention`).
 
 Glossary (paper notation used inside functions): ``N`` neurons, ``K`` memories
 :math:`\\xi_k \\in \\{-1, 0, +1\\}^N`, interaction order ``p``, load

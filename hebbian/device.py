@@ -16,6 +16,7 @@ __all__ = [
     "DEVICES",
     "GPUUnavailableError",
     "array_module",
+    "array_module_of",
     "gpu_unavailable_reason",
     "require_cupy",
     "resolve_device",
@@ -99,6 +100,20 @@ def array_module(device: str = "auto"):
     """
     if resolve_device(device) == "gpu":
         return require_cupy()  # pragma: no cover - depends on the machine
+    import numpy
+
+    return numpy
+
+
+def array_module_of(*arrays):
+    """Return the array module of ``arrays``: :mod:`cupy` if any is a CuPy array, else NumPy.
+
+    The array-API functions of the families take their module from their inputs with it,
+    so that a NumPy call never imports CuPy.
+    """
+    for array in arrays:
+        if type(array).__module__.split(".")[0] == "cupy":
+            return require_cupy()  # pragma: no cover - depends on the machine
     import numpy
 
     return numpy
