@@ -45,6 +45,7 @@ def test_there_are_configs_for_every_kind():
         "vsa_bundle_capacity",
         "resonator_capacity",
         "vsa_sequence_memory",
+        "attention_capacity",
     }
 
 
@@ -295,6 +296,12 @@ TINY = {
         ("rho", [0.1, 0.5]),
         ("n_sweeps", 5),
     ],
+    "schlag2021_attention_capacity": [
+        ("rules", ["hebbian", "delta", "lsq", "softmax", "softmax1", "dense"]),
+        ("dims", [8, 16]),
+        ("n_pairs", [4, 16, 64]),
+        ("n_trials", 3),
+    ],
 }
 
 
@@ -543,6 +550,12 @@ SMALL = {
         ("dilution", [0.0, 0.3]),
         ("rho", [0.2, 0.5]),
         ("n_sweeps", 4),
+    ],
+    "schlag2021_attention_capacity": [
+        ("rules", ["hebbian", "delta", "lsq", "softmax", "softmax1", "dense"]),
+        ("dims", [8, 16]),
+        ("n_pairs", [4, 16, 64]),
+        ("n_trials", 3),
     ],
 }
 

@@ -65,7 +65,15 @@ INDEPENDENT = [
 
 #: The order inside a package (docs/architecture.md): a module imports only lower ranks.
 INNER = {
-    "hebbian.cli": {"_app": 0, "simulate": 1, "learn": 1, "experiments": 1, "solve": 1, "vsa": 1},
+    "hebbian.cli": {
+        "_app": 0,
+        "simulate": 1,
+        "learn": 1,
+        "experiments": 1,
+        "solve": 1,
+        "vsa": 1,
+        "attention": 1,
+    },
     "hebbian.experiments": {
         "errors": 0,
         "base": 1,

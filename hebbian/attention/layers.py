@@ -379,7 +379,9 @@ def least_squares(keys, values, *, feature_map_name: str = "identity"):
     when the features are independent (``N <= dim``); beyond, its reads are the
     projections of the values on the span of the features, with relative error
     :math:`1 - d/N` for random keys
-    (:func:`hebbian.theory.attention.least_squares_relative_error`).
+    (:func:`hebbian.theory.attention.least_squares_relative_error`). Full-rank features
+    are solved through the smaller Gram matrix, :math:`(\Phi^T\Phi)^{-1}\Phi^T V` or
+    :math:`\Phi^T(\Phi\Phi^T)^{-1}V`; a singular one falls back to the pseudo-inverse.
 
     Returns
     -------
@@ -388,7 +390,15 @@ def least_squares(keys, values, *, feature_map_name: str = "identity"):
     xp = array_module_of(keys, values)
     _check_pairs(keys, values)
     features = feature_map(keys, feature_map_name)
-    return _swap(xp.linalg.pinv(features) @ values)
+    n_pairs, n_features = features.shape[-2:]
+    try:  # full rank: solve with the smaller Gram matrix (LU), much cheaper than an SVD
+        if n_pairs >= n_features:
+            gram = _swap(features) @ features
+            return _swap(xp.linalg.solve(gram, _swap(features) @ values))
+        gram = features @ _swap(features)
+        return _swap(_swap(features) @ xp.linalg.solve(gram, values))
+    except xp.linalg.LinAlgError:  # rank-deficient features: the pseudo-inverse
+        return _swap(xp.linalg.pinv(features) @ values)
 
 
 def dense_attention(keys, values, queries, order: int):

@@ -13,11 +13,12 @@ answers at once.
 
 The commands live in one module per family of commands (``simulate``, ``learn``,
 ``experiments``: list, run, check, plot, reproduce; ``solve``; ``vsa``: the vector symbolic
-architectures and resonator networks), each registering itself
+architectures and resonator networks; ``attention``: attention layers as associative
+memories), each registering itself
 on the group of :mod:`hebbian.cli._app`.
 """
 
-from hebbian.cli import experiments, learn, simulate, solve, vsa  # noqa: F401  (registers)
+from hebbian.cli import attention, experiments, learn, simulate, solve, vsa  # noqa: F401
 from hebbian.cli._app import main
 
 __all__ = ["main"]

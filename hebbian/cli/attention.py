@@ -1,0 +1,90 @@
+"""``hebbian attention ...``: attention layers as associative memories, from the command line."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from hebbian.cli._app import _json_number, _one_line, main
+
+#: The rules of ``hebbian attention capacity`` (those of hebbian.attention.capacity.RULES).
+_RULES = ("hebbian", "delta", "lsq", "softmax", "softmax1", "dense")
+_FEATURE_MAPS = ("identity", "elu1", "dpfp1", "dpfp2", "dpfp3")
+_CAPACITY_FLAGS = {"dim": "--dim", "n_pairs": "--pairs", "beta": "--beta",
+                   "order": "--order", "trials": "--trials", "passes": "--passes"}  # fmt: skip
+
+
+@main.group(short_help="Attention layers as associative memories.", invoke_without_command=True)
+@click.pass_context
+def attention(ctx):
+    """Attention layers (softmax, linear, delta rule, dense) as associative memories."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@attention.command("capacity", short_help="Retrieval error and WTA accuracy of one layer.")
+@click.option("--rule", type=click.Choice(_RULES), required=True, help="The layer.")
+@click.option("--dim", type=int, required=True, help="Key and value dimension, 2 to 4096.")
+@click.option("--pairs", "n_pairs", type=int, required=True,
+              help="Stored pairs, 1 to 16384.")  # fmt: skip
+@click.option("--beta", type=float, default=8.0, show_default=True,
+              help="Inverse temperature of softmax and softmax1, 0 to 700.")  # fmt: skip
+@click.option("--feature-map", "feature_map_name", type=click.Choice(_FEATURE_MAPS),
+              default="identity", show_default=True,
+              help="Feature map of hebbian, delta and lsq.")  # fmt: skip
+@click.option("--order", type=int, default=3, show_default=True,
+              help="Interaction order p of dense, 2 to 12.")  # fmt: skip
+@click.option("--passes", type=int, default=1, show_default=True,
+              help="Passes of the delta rule over the pairs.")  # fmt: skip
+@click.option("--trials", type=int, default=100, show_default=True,
+              help="Independent memories, 2 to 1e6.")  # fmt: skip
+@click.option("--seed", type=int, default=None, help="Seed >= 0.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError, flags=_CAPACITY_FLAGS)
+def attention_capacity(rule, dim, n_pairs, beta, feature_map_name, order, passes, trials,
+                       seed, as_json):  # fmt: skip
+    """Store random pairs in one layer and read every key back.
+
+    Keys uniform on the unit sphere of dimension d, values of d random +-1 components,
+    every stored key used as the query. rel_err is the mean of |v_hat - v|^2 / |v|^2;
+    wta_accuracy the fraction of reads whose nearest stored value is the right one.
+    Rules: hebbian (sum rule, W = sum v phi(k)^T), delta (the delta rule, --passes
+    passes; one by default), lsq (least squares, the converged delta rule), softmax
+    and softmax1 (softmax attention at --beta, Softmax1 with a null slot), dense
+    (sum_mu v_mu (k_mu . q)^(p-1), Krotov-Hopfield order p). rel_err_theory:
+    (N-1)/d (hebbian), max(0, 1-d/N) (lsq), (N-1)<s^(2(p-1))> (dense), the mean field
+    (softmax, softmax1); null where no formula applies (delta, other feature maps).
+
+    \b
+    Example:
+      hebbian attention capacity --rule hebbian --dim 64 --pairs 128 --json
+    """
+    from hebbian._validation import check_int, check_real
+    from hebbian.attention import retrieval_trials
+    from hebbian.theory.attention import relative_error
+
+    if seed is not None:
+        check_int("--seed", seed, minimum=0, maximum=2**63 - 1)
+    check_int("trials", trials, minimum=2, maximum=10**6)
+    check_real("beta", beta, minimum=0.0, maximum=700.0)
+    result = retrieval_trials(rule, dim, n_pairs, trials=trials, beta=beta,
+                              feature_map_name=feature_map_name, order=order, passes=passes,
+                              seed=seed)  # fmt: skip
+    theory = relative_error(rule, dim, n_pairs, beta=beta, feature_map_name=feature_map_name,
+                            order=order, passes=passes)  # fmt: skip
+    data = {"rule": rule, "dim": dim, "pairs": n_pairs, "beta": beta,
+            "rel_err": _json_number(result.rel_err),
+            "wta_accuracy": _json_number(result.wta_accuracy),
+            "rel_err_theory": None if theory is None else _json_number(theory),
+            "rel_err_stderr": _json_number(result.rel_err_stderr), "trials": trials,
+            "feature_map": feature_map_name, "order": order, "passes": passes}  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    predicted = "no formula" if theory is None else f"theory {theory:.4g}"
+    click.echo(
+        f"{rule}, d = {dim}, N = {n_pairs}, {trials} memories: relative error "
+        f"{result.rel_err:.4g} +- {result.rel_err_stderr:.2g} ({predicted}), "
+        f"WTA accuracy {result.wta_accuracy:.4f}"
+    )
