@@ -79,7 +79,7 @@ class SDMAttention(ExperimentKind):
     parameters = {
         "n_bits": Param("int", "address length n", minimum=4, maximum=100_000),
         "n_locations": Param("int", "hard locations r", minimum=1, maximum=10_000_000),
-        "radii": Param("ints", "Hamming radii d", minimum=0, maximum=100_000),
+        "radii": Param("ints", "Hamming radii d", minimum=1, maximum=100_000),
         "n_centers": Param(
             "int",
             "centres per radius, each paired at every distance",
