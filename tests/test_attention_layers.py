@@ -183,11 +183,36 @@ def test_the_wta_knee_of_the_hebbian_memory_grows_as_d_squared():
 
 
 def test_every_rule_runs_and_a_seed_fixes_the_result():
+    sdm = {"n_locations": 512, "radius": 5}
     for rule in RULES:
-        a = retrieval_trials(rule, 16, 20, trials=3, seed=14)
-        b = retrieval_trials(rule, 16, 20, trials=3, seed=14)
+        extra = sdm if rule == "sdm" else {}
+        a = retrieval_trials(rule, 16, 20, trials=3, seed=14, **extra)
+        b = retrieval_trials(rule, 16, 20, trials=3, seed=14, **extra)
         assert a == b
         assert 0.0 <= a.wta_accuracy <= 1.0 and a.reads == 60
+
+
+def test_sdm_reads_are_normalised_weighted_sums_of_the_stored_values():
+    # one memory: the capacity protocol's read equals sum_mu w_mu v_mu / sum_mu w_mu with
+    # the intersection counts of the same hard locations
+    from hebbian.attention.capacity import _sdm_reads
+    from hebbian.attention.sdm import SparseDistributedMemory
+
+    rng = np.random.default_rng(16)
+    bits = rng.integers(0, 2, (1, 12, 32), dtype=np.uint8)
+    values = np.where(rng.random((1, 12, 32)) < 0.5, -1.0, 1.0)
+    reads = _sdm_reads(bits, values, n_locations=2048, radius=11,
+                       rng=np.random.default_rng(3), device="cpu")  # fmt: skip
+    memory = SparseDistributedMemory(32, 2048, 11, value_dimension=33,
+                                     seed=np.random.default_rng(3))  # fmt: skip
+    weights = memory.read_weights(bits[0], bits[0]).astype(float)
+    expected = weights @ values[0] / weights.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(reads[0], expected, atol=1e-12)
+    # few pairs, many locations: every value is recovered by the cleanup
+    result = retrieval_trials("sdm", 64, 16, trials=4, n_locations=4096, radius=22, seed=1)
+    assert result.wta_accuracy == 1.0 and result.rel_err < 0.2
+    with pytest.raises(ValueError, match="needs n_locations and radius"):
+        retrieval_trials("sdm", 64, 16, trials=2)
 
 
 @pytest.mark.parametrize(
@@ -221,9 +246,11 @@ def test_shapes_are_checked():
 @pytest.mark.gpu
 def test_layers_give_the_same_reads_on_cupy():
     cupy = pytest.importorskip("cupy")
+    sdm = {"n_locations": 1024, "radius": 11}
     for rule in RULES:
-        cpu = retrieval_trials(rule, 32, 48, trials=4, seed=15, device="cpu")
-        gpu = retrieval_trials(rule, 32, 48, trials=4, seed=15, device="gpu")
+        extra = sdm if rule == "sdm" else {}
+        cpu = retrieval_trials(rule, 32, 48, trials=4, seed=15, device="cpu", **extra)
+        gpu = retrieval_trials(rule, 32, 48, trials=4, seed=15, device="gpu", **extra)
         assert gpu.wta_correct == cpu.wta_correct
         assert abs(gpu.rel_err - cpu.rel_err) < 1e-9 * max(1.0, cpu.rel_err)
     keys, values = _pairs(10, 16)

@@ -48,3 +48,16 @@ def test_bad_values_exit_2_with_one_line(args, message):
     out = run(*args)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.count("\n") == 1 and message in out.stderr
+
+
+def test_sdm_takes_locations_and_the_snr_optimal_radius_by_default():
+    out = run("--rule", "sdm", "--dim", "64", "--pairs", "32", "--locations", "4096",
+              "--trials", "2", "--seed", "3", "--json")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    # (2 m r)^(-1/3) = 0.0156 at m = 32, r = 4096: the smallest radius whose ball holds
+    # that fraction of 64-bit addresses is 23 (0.0084 within 22)
+    assert data["locations"] == 4096 and data["radius"] == 23
+    assert data["rel_err_theory"] is None and data["wta_accuracy"] == 1.0
+    bad = run("--rule", "sdm", "--dim", "64", "--pairs", "8", "--radius", "65")
+    assert bad.returncode == 2 and "--radius must be in [0, 64], got 65" in bad.stderr

@@ -46,6 +46,7 @@ def test_there_are_configs_for_every_kind():
         "resonator_capacity",
         "vsa_sequence_memory",
         "attention_capacity",
+        "sdm_attention",
     }
 
 
@@ -301,6 +302,15 @@ TINY = {
         ("dims", [8, 16]),
         ("n_pairs", [4, 16, 64]),
         ("n_trials", 3),
+    ],
+    "bricken2021_sdm_attention": [
+        ("n_bits", 32),
+        ("n_locations", 4096),
+        ("radii", [9, 11]),
+        ("n_centers", 2),
+        ("n_patterns", 8),
+        ("value_dimension", 16),
+        ("n_queries", 8),
     ],
 }
 

@@ -10,6 +10,8 @@ CuPy (array-API style: the array module of the inputs,
   attention = the Hebbian fast-weight memory with feature maps (Katharopoulos et al.
   2020; Schlag, Irie, Schmidhuber 2021), the delta rule and its least-squares limit,
   the dense associative memory (Krotov and Hopfield 2016).
+* :mod:`hebbian.attention.sdm` -- Kanerva's sparse distributed memory (1988) and its
+  read as attention weights (Bricken and Pehlevan, NeurIPS 2021).
 * :mod:`hebbian.attention.capacity` -- every layer on the same random pairs: relative
   error and winner-take-all accuracy.
 
@@ -39,6 +41,7 @@ from hebbian.attention.layers import (
     softmax1,
     softmax_attention,
 )
+from hebbian.attention.sdm import SparseDistributedMemory, intersection_counts
 
 __all__ = [
     "FEATURE_MAPS",
@@ -46,12 +49,14 @@ __all__ = [
     "RULES",
     "HopfieldRetrieval",
     "RetrievalResult",
+    "SparseDistributedMemory",
     "delta_rule",
     "dense_attention",
     "feature_dimension",
     "feature_map",
     "hopfield_energy",
     "hopfield_retrieve",
+    "intersection_counts",
     "least_squares",
     "linear_attention",
     "random_pairs",

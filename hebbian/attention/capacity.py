@@ -14,8 +14,12 @@ Two metrics:
 The rules (:data:`RULES`), from :mod:`hebbian.attention.layers`: ``hebbian`` (the sum
 rule, ``linear_attention``, with a feature map), ``delta`` (``delta_rule``, one pass
 unless told otherwise), ``lsq`` (``least_squares``, the converged delta rule),
-``softmax`` and ``softmax1`` (``softmax_attention``) and ``dense``
-(``dense_attention`` of order ``p``).
+``softmax`` and ``softmax1`` (``softmax_attention``), ``dense``
+(``dense_attention`` of order ``p``) and ``sdm`` (Kanerva's sparse distributed memory,
+:class:`~hebbian.attention.sdm.SparseDistributedMemory`): for ``sdm`` the keys are
+random binary addresses of ``dim`` bits, and the read is normalised as in Bricken and
+Pehlevan (NeurIPS 2021), :math:`\hat v(q) = \sum_\mu w_\mu v_\mu / \sum_\mu w_\mu`
+with :math:`w_\mu = |O(q)\cap O(k_\mu)|` (0 where no location is shared).
 
 Trials run batched, in chunks whose largest array holds at most :data:`CHUNK_ENTRIES`
 numbers, the draws made on the host from one generator in trial order: a seed gives the
@@ -40,12 +44,14 @@ from hebbian.attention.layers import (
     read_memory,
     softmax_attention,
 )
+from hebbian.attention.sdm import SparseDistributedMemory
 from hebbian.device import array_module
 
 __all__ = [
     "CHUNK_ENTRIES",
     "MAX_DIM",
     "MAX_PAIRS",
+    "MAX_LOCATIONS",
     "RULES",
     "RetrievalResult",
     "random_pairs",
@@ -53,7 +59,10 @@ __all__ = [
 ]
 
 #: The rules of :func:`retrieval_trials`.
-RULES = ("hebbian", "delta", "lsq", "softmax", "softmax1", "dense")
+RULES = ("hebbian", "delta", "lsq", "softmax", "softmax1", "dense", "sdm")
+
+#: Most hard locations of one ``sdm`` memory (its counters hold ``dim + 1`` int64 each).
+MAX_LOCATIONS = 1 << 20
 
 #: Numbers in the largest array of one chunk of trials.
 CHUNK_ENTRIES = 1 << 22
@@ -106,6 +115,23 @@ def random_pairs(trials: int, n_pairs: int, dim: int, rng: np.random.Generator):
     return keys, values
 
 
+def _sdm_reads(keys, values, *, n_locations, radius, rng, device):
+    """Return the normalised SDM read of every key, one memory per trial."""
+    xp = array_module(device)
+    reads = []
+    for bits, pairs in zip(keys, values, strict=True):
+        memory = SparseDistributedMemory(bits.shape[-1], n_locations, radius,
+                                         value_dimension=pairs.shape[-1] + 1, seed=rng,
+                                         device=device)  # fmt: skip
+        # a last value component of ones counts the writes: its read is sum_mu w_mu
+        ones = xp.ones((pairs.shape[0], 1), dtype=pairs.dtype)
+        memory.write(bits, xp.concatenate([pairs, ones], axis=1).astype(xp.int8))
+        sums, _ = memory.read(bits)
+        total = sums[:, -1:].astype(xp.float64)
+        reads.append(sums[:, :-1] / xp.where(total > 0, total, 1.0))
+    return xp.stack(reads)
+
+
 def _reads(rule, keys, values, *, beta, feature_map_name, order, passes):
     if rule == "hebbian":
         memory = linear_attention(keys, values, feature_map_name=feature_map_name)
@@ -131,6 +157,8 @@ def retrieval_trials(
     feature_map_name: str = "identity",
     order: int = 3,
     passes: int = 1,
+    n_locations: int | None = None,
+    radius: int | None = None,
     seed=None,
     device: str = "cpu",
 ) -> RetrievalResult:
@@ -154,6 +182,9 @@ def retrieval_trials(
         Interaction order ``p`` of ``dense``, ``2 <= order <= 12``.
     passes : int
         Passes of ``delta`` over the pairs, ``1 <= passes <= 10**4``.
+    n_locations, radius : int
+        Hard locations (``1 <= n_locations <= 2**20``) and Hamming radius
+        (``0 <= radius <= dim``) of ``sdm``; required for it, ignored otherwise.
     seed : int, Generator or None
     device : {"cpu", "gpu", "auto"}
         Where the layers run; the draws are made on the host.
@@ -170,6 +201,11 @@ def retrieval_trials(
     check_choice("feature_map", feature_map_name, FEATURE_MAPS)
     order = check_int("order", order, minimum=2, maximum=12)
     passes = check_int("passes", passes, minimum=1, maximum=10**4)
+    if rule == "sdm":
+        if n_locations is None or radius is None:
+            raise ValueError("rule 'sdm' needs n_locations and radius")
+        n_locations = check_int("n_locations", n_locations, minimum=1, maximum=MAX_LOCATIONS)
+        radius = check_int("radius", radius, minimum=0, maximum=dim)
     xp = array_module(device)
     rng = as_generator(seed)
     width = max(dim, n_pairs, feature_dimension(feature_map_name, dim))
@@ -179,9 +215,16 @@ def retrieval_trials(
     done = 0
     while done < trials:
         size = min(chunk, trials - done)
-        keys, values = (xp.asarray(a) for a in random_pairs(size, n_pairs, dim, rng))
-        reads = _reads(rule, keys, values, beta=beta, feature_map_name=feature_map_name,
-                       order=order, passes=passes)  # fmt: skip
+        if rule == "sdm":
+            bits = rng.integers(0, 2, (size, n_pairs, dim), dtype=np.uint8)
+            values = np.where(rng.random((size, n_pairs, dim)) < 0.5, -1.0, 1.0)
+            bits, values = xp.asarray(bits), xp.asarray(values)
+            reads = _sdm_reads(bits, values, n_locations=n_locations, radius=radius, rng=rng,
+                               device=device)  # fmt: skip
+        else:
+            keys, values = (xp.asarray(a) for a in random_pairs(size, n_pairs, dim, rng))
+            reads = _reads(rule, keys, values, beta=beta, feature_map_name=feature_map_name,
+                           order=order, passes=passes)  # fmt: skip
         squared = xp.sum((reads - values) ** 2, axis=-1) / dim
         errors.append(np.asarray(_to_host(xp.mean(squared, axis=-1))))
         winners = xp.argmax(reads @ values.swapaxes(-1, -2), axis=-1)

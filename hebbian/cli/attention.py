@@ -9,10 +9,11 @@ import click
 from hebbian.cli._app import _json_number, _one_line, main
 
 #: The rules of ``hebbian attention capacity`` (those of hebbian.attention.capacity.RULES).
-_RULES = ("hebbian", "delta", "lsq", "softmax", "softmax1", "dense")
+_RULES = ("hebbian", "delta", "lsq", "softmax", "softmax1", "dense", "sdm")
 _FEATURE_MAPS = ("identity", "elu1", "dpfp1", "dpfp2", "dpfp3")
 _CAPACITY_FLAGS = {"dim": "--dim", "n_pairs": "--pairs", "beta": "--beta",
-                   "order": "--order", "trials": "--trials", "passes": "--passes"}  # fmt: skip
+                   "order": "--order", "trials": "--trials", "passes": "--passes",
+                   "n_locations": "--locations", "radius": "--radius"}  # fmt: skip
 
 
 @main.group(short_help="Attention layers as associative memories.", invoke_without_command=True)
@@ -37,13 +38,17 @@ def attention(ctx):
               help="Interaction order p of dense, 2 to 12.")  # fmt: skip
 @click.option("--passes", type=int, default=1, show_default=True,
               help="Passes of the delta rule over the pairs.")  # fmt: skip
+@click.option("--locations", "n_locations", type=int, default=16384, show_default=True,
+              help="Hard locations of sdm, 1 to 2^20.")  # fmt: skip
+@click.option("--radius", type=int, default=None,
+              help="Hamming radius of sdm (default: the SNR-optimal one).")  # fmt: skip
 @click.option("--trials", type=int, default=100, show_default=True,
               help="Independent memories, 2 to 1e6.")  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Seed >= 0.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_one_line(ValueError, flags=_CAPACITY_FLAGS)
-def attention_capacity(rule, dim, n_pairs, beta, feature_map_name, order, passes, trials,
-                       seed, as_json):  # fmt: skip
+def attention_capacity(rule, dim, n_pairs, beta, feature_map_name, order, passes, n_locations,
+                       radius, trials, seed, as_json):  # fmt: skip
     """Store random pairs in one layer and read every key back.
 
     Keys uniform on the unit sphere of dimension d, values of d random +-1 components,
@@ -52,9 +57,12 @@ def attention_capacity(rule, dim, n_pairs, beta, feature_map_name, order, passes
     Rules: hebbian (sum rule, W = sum v phi(k)^T), delta (the delta rule, --passes
     passes; one by default), lsq (least squares, the converged delta rule), softmax
     and softmax1 (softmax attention at --beta, Softmax1 with a null slot), dense
-    (sum_mu v_mu (k_mu . q)^(p-1), Krotov-Hopfield order p). rel_err_theory:
+    (sum_mu v_mu (k_mu . q)^(p-1), Krotov-Hopfield order p), sdm (Kanerva's sparse
+    distributed memory: binary keys of d bits, --locations hard locations, --radius;
+    the read normalised by the shared locations, Bricken and Pehlevan 2021; the
+    default radius makes the activation probability (2 N r)^(-1/3)). rel_err_theory:
     (N-1)/d (hebbian), max(0, 1-d/N) (lsq), (N-1)<s^(2(p-1))> (dense), the mean field
-    (softmax, softmax1); null where no formula applies (delta, other feature maps).
+    (softmax, softmax1); null where no formula applies (delta, sdm, other feature maps).
 
     \b
     Example:
@@ -68,9 +76,17 @@ def attention_capacity(rule, dim, n_pairs, beta, feature_map_name, order, passes
         check_int("--seed", seed, minimum=0, maximum=2**63 - 1)
     check_int("trials", trials, minimum=2, maximum=10**6)
     check_real("beta", beta, minimum=0.0, maximum=700.0)
+    if rule == "sdm":
+        from hebbian.theory.sdm import snr_optimal_radius
+
+        check_int("--locations", n_locations, minimum=1, maximum=2**20)
+        check_int("--dim", dim, minimum=2, maximum=4096)
+        check_int("--pairs", n_pairs, minimum=1, maximum=16384)
+        if radius is None:
+            radius = int(snr_optimal_radius(dim, n_pairs, n_locations))
     result = retrieval_trials(rule, dim, n_pairs, trials=trials, beta=beta,
                               feature_map_name=feature_map_name, order=order, passes=passes,
-                              seed=seed)  # fmt: skip
+                              n_locations=n_locations, radius=radius, seed=seed)  # fmt: skip
     theory = relative_error(rule, dim, n_pairs, beta=beta, feature_map_name=feature_map_name,
                             order=order, passes=passes)  # fmt: skip
     data = {"rule": rule, "dim": dim, "pairs": n_pairs, "beta": beta,
@@ -79,6 +95,8 @@ def attention_capacity(rule, dim, n_pairs, beta, feature_map_name, order, passes
             "rel_err_theory": None if theory is None else _json_number(theory),
             "rel_err_stderr": _json_number(result.rel_err_stderr), "trials": trials,
             "feature_map": feature_map_name, "order": order, "passes": passes}  # fmt: skip
+    if rule == "sdm":
+        data.update(locations=n_locations, radius=radius)
     if as_json:
         click.echo(json.dumps(data))
         return
