@@ -231,20 +231,21 @@ class FastWeightTask(ExperimentKind):
         params = json.loads(ds.attrs["parameters"])
         axes = panel_row(ax, 2, width=5.4, height=4.2)
         left = axes[0]
-        fine = np.linspace(float(ds.load.min()), float(ds.load.max()), 200)
+        fine = np.linspace(float(ds["load"].min()), float(ds["load"].max()), 200)
         left.plot(fine, drawn(least_squares_loss(fine, 1.0)), "k-", lw=1,
-                  label=r"$\frac12\max(0, 1 - d_{dot}/S)$")  # fmt: skip
+                  label=r"$\frac{1}{2}\max(0, 1 - d_{dot}/S)$")  # fmt: skip
         for i, m in enumerate(ds.feature_map.values):
             sub = ds.sel(feature_map=m)
             d = int(sub.d_dot)
-            left.plot(sub.load, sub.loss.sel(rule="lsq"), "o", color=f"C{i}", mfc="none",
+            left.plot(sub["load"], sub.loss.sel(rule="lsq"), "o", color=f"C{i}", mfc="none",
                       ms=4, label=f"{m} (d_dot = {d}) least squares")  # fmt: skip
-            left.plot(sub.load, sub.loss.sel(rule="sum"), "x:", color=f"C{i}", ms=4, lw=0.8)
+            left.plot(sub["load"], sub.loss.sel(rule="sum"), "x:", color=f"C{i}", ms=4, lw=0.8)
         left.plot([], [], "kx:", lw=0.8, label="sum rule, fixed random keys")
         left.axhline(params["level"], color="gray", ls=":", lw=1)
         left.set_yscale("symlog", linthresh=0.01)
+        left.set_ylim(bottom=0.0)
         left.set_xlabel(r"keys per feature dimension $S/d_{dot}$")
-        left.set_ylabel(r"loss $\frac12\|y - e_v\|^2$")
+        left.set_ylabel(r"loss $\frac{1}{2}\|y - e_v\|^2$")
         left.set_title(f"Setting 1, d_key = {params['dim_key']}", fontsize=10)
         left.legend(fontsize=7)
         if len(axes) > 1:
@@ -257,6 +258,7 @@ class FastWeightTask(ExperimentKind):
                            ms=4, mfc="none", label=f"{rule} rule: loss")  # fmt: skip
             right.set_xscale("log")
             right.set_yscale("symlog", linthresh=0.1)
+            right.set_ylim(bottom=0.0)
             right.set_xlabel("keys S (each written twice)")
             right.set_title(f"Setting 2, {params['overwrite_map'][0]}", fontsize=10)
             right.legend(fontsize=7)
