@@ -72,6 +72,8 @@ def test_capacity_search_and_sweep_are_seeded():
     b = softmax_capacity(10, reads=300, seed=7)
     assert a.n_max == b.n_max and a.evaluations == b.evaluations
     assert a.beta == 5.0 and a.evaluations[a.n_max] <= 0.05
+    # the search stops at max_pairs when even that passes (N_max ~ 130 at d = 16)
+    assert softmax_capacity(16, max_pairs=40, reads=200, seed=0).n_max == 40
     s1 = regime_sweep(12, 6, [1.0, 20.0], trials=2, seed=1)
     s2 = regime_sweep(12, 6, [1.0, 20.0], trials=2, seed=1)
     np.testing.assert_array_equal(s1.participation, s2.participation)

@@ -340,10 +340,10 @@ def softmax_capacity(
     lo, hi = 2, 4
     while hi <= max_pairs and passes(hi):
         lo, hi = hi, 2 * hi
-    if hi > max_pairs:
-        hi = max_pairs + 1
-        if lo < max_pairs and passes(max_pairs):
+    if hi > max_pairs:  # every power of two up to max_pairs passed
+        if lo == max_pairs or passes(max_pairs):
             return CapacityResult(max_pairs, dim, beta, max_error, evaluations)
+        hi = max_pairs
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if passes(mid) else (lo, mid)
