@@ -47,6 +47,8 @@ def test_there_are_configs_for_every_kind():
         "vsa_sequence_memory",
         "attention_capacity",
         "sdm_attention",
+        "hopfield_regimes",
+        "fast_weight_task",
     }
 
 
@@ -311,6 +313,22 @@ TINY = {
         ("n_patterns", 8),
         ("value_dimension", 16),
         ("n_queries", 8),
+    ],
+    "ramsauer2020_softmax_regimes": [
+        ("n_pairs", 32),
+        ("dim", 8),
+        ("betas", [0.5, 4.0, 64.0]),
+        ("n_trials", 2),
+        ("max_steps", 100),
+        ("capacity_dims", [6, 8]),
+        ("reads", 200),
+    ],
+    "schlag2021_fast_weight_capacity": [
+        ("feature_maps", ["identity", "dpfp1"]),
+        ("loads", [0.5, 1.0, 1.2]),
+        ("dim_key", 8),
+        ("n_trials", 2),
+        ("overwrite_keys", [4, 8]),
     ],
 }
 
