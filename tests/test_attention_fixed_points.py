@@ -52,11 +52,11 @@ def test_classes_partition_the_queries():
 
 
 def test_exponential_capacity_slope_matches_mean_field():
-    from hebbian.experiments.kinds.hopfield_regimes import theory_capacity
+    from hebbian.theory.attention import softmax_mean_field_capacity
 
     dims = [8, 12, 16]
     measured = [softmax_capacity(d, max_error=0.05, reads=1000, seed=d).n_max for d in dims]
-    theory = [theory_capacity(d, 0.05) for d in dims]  # 5, 26, 132
+    theory = [softmax_mean_field_capacity(d, 0.05) for d in dims]  # 5, 26, 132
     slope, _ = capacity_slope(dims, measured)
     theory_slope, _ = capacity_slope(dims, theory)
     # ln N_max grows linearly in d with the mean-field slope (about 0.41 here); the

@@ -104,15 +104,31 @@ class RetrievalResult:
 def random_pairs(trials: int, n_pairs: int, dim: int, rng: np.random.Generator):
     """Draw ``trials`` sets of keys on the unit sphere and ±1 values, on the host.
 
+    Trial by trial (its keys, then its values), so that a seed gives the same memories
+    however the trials are split into chunks.
+
     Returns
     -------
     keys : float64 array (trials, n_pairs, dim)
     values : float64 array (trials, n_pairs, dim)
     """
-    keys = rng.standard_normal((trials, n_pairs, dim))
+    keys = np.empty((trials, n_pairs, dim))
+    values = np.empty((trials, n_pairs, dim))
+    for t in range(trials):
+        keys[t] = rng.standard_normal((n_pairs, dim))
+        values[t] = np.where(rng.random((n_pairs, dim)) < 0.5, -1.0, 1.0)
     keys /= np.linalg.norm(keys, axis=-1, keepdims=True)
-    values = np.where(rng.random((trials, n_pairs, dim)) < 0.5, -1.0, 1.0)
     return keys, values
+
+
+def _random_bits_and_values(trials: int, n_pairs: int, dim: int, rng: np.random.Generator):
+    """Draw binary keys and ±1 values trial by trial (``sdm``)."""
+    bits = np.empty((trials, n_pairs, dim), dtype=np.uint8)
+    values = np.empty((trials, n_pairs, dim))
+    for t in range(trials):
+        bits[t] = rng.integers(0, 2, (n_pairs, dim), dtype=np.uint8)
+        values[t] = np.where(rng.random((n_pairs, dim)) < 0.5, -1.0, 1.0)
+    return bits, values
 
 
 def _sdm_reads(keys, values, *, n_locations, radius, rng, device):
@@ -208,17 +224,22 @@ def retrieval_trials(
         radius = check_int("radius", radius, minimum=0, maximum=dim)
     xp = array_module(device)
     rng = as_generator(seed)
-    width = max(dim, n_pairs, feature_dimension(feature_map_name, dim))
-    chunk = max(1, min(trials, CHUNK_ENTRIES // (n_pairs * width)))
+    # memories per chunk: their keys, values and features; rules that weigh every pair
+    # against every query (and the WTA cleanup) hold n_pairs x n_pairs scores per memory
+    memory_chunk = CHUNK_ENTRIES // (n_pairs * max(dim, feature_dimension(feature_map_name, dim)))
+    score_chunk = max(1, CHUNK_ENTRIES // (n_pairs * n_pairs))
+    chunk = max(1, min(trials, memory_chunk))
+    if rule in ("softmax", "softmax1", "dense", "delta"):
+        chunk = min(chunk, score_chunk)
     errors = []
     correct = 0
     done = 0
+    labels = xp.arange(n_pairs)[None, :]
     while done < trials:
         size = min(chunk, trials - done)
         if rule == "sdm":
-            bits = rng.integers(0, 2, (size, n_pairs, dim), dtype=np.uint8)
-            values = np.where(rng.random((size, n_pairs, dim)) < 0.5, -1.0, 1.0)
-            bits, values = xp.asarray(bits), xp.asarray(values)
+            drawn = _random_bits_and_values(size, n_pairs, dim, rng)
+            bits, values = (xp.asarray(a) for a in drawn)
             reads = _sdm_reads(bits, values, n_locations=n_locations, radius=radius, rng=rng,
                                device=device)  # fmt: skip
         else:
@@ -227,8 +248,10 @@ def retrieval_trials(
                            order=order, passes=passes)  # fmt: skip
         squared = xp.sum((reads - values) ** 2, axis=-1) / dim
         errors.append(np.asarray(_to_host(xp.mean(squared, axis=-1))))
-        winners = xp.argmax(reads @ values.swapaxes(-1, -2), axis=-1)
-        correct += int(xp.sum(winners == xp.arange(n_pairs)[None, :]))
+        for start in range(0, size, score_chunk):
+            stop = min(size, start + score_chunk)
+            scores = reads[start:stop] @ values[start:stop].swapaxes(-1, -2)
+            correct += int(xp.sum(xp.argmax(scores, axis=-1) == labels))
         done += size
     per_trial = np.concatenate(errors)
     stderr = float(per_trial.std(ddof=1) / math.sqrt(trials)) if trials > 1 else float("nan")

@@ -43,6 +43,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from hebbian._validation import check_choice, check_int, check_real
 from hebbian.device import array_module_of
 
@@ -148,9 +150,20 @@ def softmax_attention(keys, values, queries, beta: float, *, normalization: str 
     _check_queries(queries, keys.shape[-1])
     beta = check_real("beta", beta, minimum=0.0, maximum=MAX_BETA)
     check_choice("normalization", normalization, NORMALIZATIONS)
-    scores = beta * (queries @ _swap(keys))
-    weights = softmax(scores) if normalization == "softmax" else softmax1(scores)
-    return weights @ values
+    xp = array_module_of(keys, values, queries)
+    # softmax or softmax1 of the scores, applied to the values; written in place, and
+    # normalised after the product (n_queries x dim_value divisions, not n_queries x n_pairs)
+    scores = queries @ _swap(keys)
+    scores *= beta
+    shift = xp.max(scores, axis=-1, keepdims=True)
+    if normalization == "softmax1":
+        shift = xp.maximum(shift, 0.0)
+    scores -= shift
+    xp.exp(scores, out=scores)
+    total = xp.sum(scores, axis=-1, keepdims=True)
+    if normalization == "softmax1":
+        total += xp.exp(-shift)
+    return (scores @ values) / total
 
 
 def hopfield_energy(patterns, states, beta: float):
@@ -319,6 +332,19 @@ def read_memory(weights, queries, *, feature_map_name: str = "identity"):
     return features @ _swap(weights)
 
 
+def _solve_unit_lower(matrix, rhs, xp):
+    """Solve ``matrix @ x = rhs`` for unit lower-triangular ``matrix``, batched."""
+    if xp.__name__ == "numpy":
+        from scipy.linalg import solve_triangular
+    else:  # pragma: no cover - needs a GPU
+        from cupyx.scipy.linalg import solve_triangular
+    out = xp.empty_like(rhs)
+    for index in np.ndindex(*matrix.shape[:-2]):
+        out[index] = solve_triangular(matrix[index], rhs[index], lower=True,
+                                      unit_diagonal=True, check_finite=False)  # fmt: skip
+    return out
+
+
 def delta_rule(
     keys,
     values,
@@ -341,6 +367,21 @@ def delta_rule(
     :func:`least_squares` when :math:`0 < \eta\|\phi(k)\|^2 < 2` (Kaczmarz's method on a
     consistent system, ``N <= dim``).
 
+    Computed without the loop over pairs: every write adds a multiple of
+    :math:`\phi_\mu^T`, so :math:`W = C^T\Phi` with one coefficient row
+    :math:`u_\mu = \eta(v_\mu - W_{\mu-1}\phi_\mu)` per write. Within a pass that
+    starts from coefficients :math:`C`, :math:`W_{\mu-1}\phi_\mu = (GC)_\mu +
+    \sum_{\nu<\mu} G_{\mu\nu} u_\nu` with the Gram matrix :math:`G = \Phi\Phi^T`, so
+    the pass is one forward substitution,
+
+    .. math::
+
+        (1 + \eta\, \mathrm{tril}_{-1} G)\, U = \eta\,(V - G C),
+        \qquad C \leftarrow C + U,
+
+    the same recursion as the loop (``tests/test_attention_layers.py`` checks it
+    against the loop written out).
+
     Parameters
     ----------
     keys, values : arrays (..., n_pairs, dim), (..., n_pairs, dim_value)
@@ -362,13 +403,17 @@ def delta_rule(
     passes = check_int("passes", passes, minimum=1, maximum=10**4)
     features = feature_map(keys, feature_map_name)
     batch = xp.broadcast_shapes(features.shape[:-2], values.shape[:-2])
-    weights = xp.zeros((*batch, values.shape[-1], features.shape[-1]), dtype=features.dtype)
+    features = xp.broadcast_to(features, (*batch, *features.shape[-2:]))
+    values = xp.broadcast_to(values, (*batch, *values.shape[-2:])).astype(features.dtype)
+    gram = features @ _swap(features)
+    system = eta * xp.tril(gram, -1)
+    system += xp.eye(gram.shape[-1], dtype=gram.dtype)
+    coefficients = xp.zeros_like(values)
     for _ in range(passes):
-        for mu in range(features.shape[-2]):
-            phi = features[..., mu, :]
-            error = values[..., mu, :] - (weights @ phi[..., None])[..., 0]
-            weights = weights + eta * error[..., :, None] * phi[..., None, :]
-    return weights
+        coefficients = coefficients + _solve_unit_lower(
+            system, eta * (values - gram @ coefficients), xp
+        )
+    return _swap(coefficients) @ features
 
 
 def least_squares(keys, values, *, feature_map_name: str = "identity"):

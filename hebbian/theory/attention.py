@@ -41,6 +41,7 @@ from hebbian.theory.vsa import wta_accuracy_general
 
 __all__ = [
     "dense_relative_error",
+    "fast_weight_least_squares_loss",
     "hebbian_relative_error",
     "hebbian_wta_accuracy",
     "hebbian_wta_capacity",
@@ -49,7 +50,9 @@ __all__ = [
     "retrieval_error_bound",
     "separation",
     "separation_threshold",
+    "softmax_mean_field_capacity",
     "softmax_partition_spread",
+    "softmax_split_beta",
     "softmax_relative_error",
     "sphere_overlap_mgf",
     "sphere_overlap_moment",
@@ -317,3 +320,60 @@ def retrieval_error_bound(beta, n_pairs, delta, radius, distance) -> np.ndarray 
     m = as_real_array("radius", radius)
     eps = as_real_array("distance", distance)
     return scalar_or_array(2.0 * (n - 1.0) * np.exp(-b * (gap - 2.0 * eps * m)) * m)
+
+
+#: Largest number of pairs :func:`softmax_mean_field_capacity` searches.
+MAX_THEORY_PAIRS = 1 << 18
+
+
+def softmax_mean_field_capacity(dim: int, max_error: float) -> int:
+    """Return the largest ``N`` whose mean-field relative error at ``beta = dim/2`` is small.
+
+    :func:`softmax_relative_error` at the crosstalk's best temperature ``dim/2`` grows
+    with ``N``: doubling, then bisection on the integers, up to :data:`MAX_THEORY_PAIRS`
+    (returned when even that passes). ``docs/theory/hopfield_attention.md`` derives its
+    growth, about :math:`e^{0.41 d}` at ``d = 8``-``22``.
+    """
+    d = check_int("dim", dim, minimum=2, maximum=10**5)
+    target = check_real("max_error", max_error, minimum=0.0, include_minimum=False)
+
+    def ok(n: int) -> bool:
+        return float(softmax_relative_error(n, d, d / 2.0)) <= target
+
+    lo, hi = 1, 2
+    while hi <= MAX_THEORY_PAIRS and ok(hi):
+        lo, hi = hi, 2 * hi
+    if hi > MAX_THEORY_PAIRS:
+        return MAX_THEORY_PAIRS
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if ok(mid) else (lo, mid)
+    return lo
+
+
+def softmax_split_beta(n_pairs, dim) -> float:
+    r"""Return :math:`d/(1+\sqrt{d/N})^2`, the estimated split of the global fixed point.
+
+    The inverse of the largest eigenvalue of the uniform covariance of ``n_pairs``
+    random unit patterns in ``dim`` dimensions (Marchenko-Pastur edge
+    :math:`(1+\sqrt{d/N})^2/d`): the global average loses its stability near there
+    (``docs/theory/hopfield_attention.md``; an estimate, not a theorem).
+    """
+    n = check_real("n_pairs", n_pairs, minimum=1.0)
+    d = check_real("dim", dim, minimum=1.0)
+    return float(d / (1.0 + np.sqrt(d / n)) ** 2)
+
+
+def fast_weight_least_squares_loss(n_keys, d_dot) -> np.ndarray | float:
+    r"""Return :math:`\tfrac12\max(0, 1 - d_{dot}/S)`, the least-squares memory's loss.
+
+    Schlag et al.'s retrieval task with ``S`` keys and one-hot values: the least-squares
+    reads are :math:`P e_\mu`, ``P`` the projector on the span of the ``S`` feature rows
+    (rank :math:`\min(S, d_{dot})` in general position), so the mean of
+    :math:`\tfrac12\|Pe_\mu - e_\mu\|^2 = \tfrac12(1 - P_{\mu\mu})` is
+    :math:`\tfrac12(1 - \mathrm{rank}/S)`. Both arguments may be ratios (a load
+    :math:`S/d_{dot}` with ``d_dot = 1``).
+    """
+    s = as_real_array("n_keys", n_keys, include_minimum=False)
+    d = as_real_array("d_dot", d_dot, include_minimum=False)
+    return scalar_or_array(0.5 * np.maximum(0.0, 1.0 - d / s))

@@ -35,23 +35,12 @@ from hebbian.attention.layers import FEATURE_MAPS
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
 from hebbian.experiments.plotting import drawn, panel_row
+from hebbian.theory.attention import fast_weight_least_squares_loss
 
-__all__ = ["FastWeightTask", "least_squares_loss"]
+__all__ = ["FastWeightTask"]
 
 _SETTING1_RULES = ("sum", "lsq")
 _SETTING2_RULES = ("sum", "delta")
-
-
-def least_squares_loss(n_keys, d_dot) -> np.ndarray:
-    r"""Return :math:`\tfrac12\max(0, 1 - d_{dot}/S)`, the least-squares memory's loss.
-
-    Its reads are :math:`P e_\mu`, ``P`` the projector on the span of the ``S`` feature
-    rows (rank :math:`\min(S, d_{dot})` in general position), so the mean of
-    :math:`\tfrac12\|Pe_\mu - e_\mu\|^2 = \tfrac12(1 - P_{\mu\mu})` is
-    :math:`\tfrac12(1 - \mathrm{rank}/S)`.
-    """
-    s = np.asarray(n_keys, dtype=float)
-    return 0.5 * np.maximum(0.0, 1.0 - np.asarray(d_dot, dtype=float) / s)
 
 
 def _knee(n_keys: np.ndarray, loss: np.ndarray, level: float) -> float:
@@ -162,7 +151,7 @@ class FastWeightTask(ExperimentKind):
 
         d_dot = np.array([feature_dimension(m, params["dim_key"]) for m in maps])
         n_keys = np.array([self._n_keys(params, m) for m in maps])
-        lsq_theory = least_squares_loss(n_keys, d_dot[:, None])
+        lsq_theory = fast_weight_least_squares_loss(n_keys, d_dot[:, None])
         identity = 0.5 * np.asarray(hebbian_relative_error(n_keys, params["dim_key"]))
         assert first("loss").shape == shape1 and second("loss").shape == shape2
         dims1, dims2 = ("rule", "feature_map", "load"), ("overwrite_rule", "overwrite_keys")
@@ -232,7 +221,7 @@ class FastWeightTask(ExperimentKind):
         axes = panel_row(ax, 2, width=5.4, height=4.2)
         left = axes[0]
         fine = np.linspace(float(ds["load"].min()), float(ds["load"].max()), 200)
-        left.plot(fine, drawn(least_squares_loss(fine, 1.0)), "k-", lw=1,
+        left.plot(fine, drawn(fast_weight_least_squares_loss(fine, 1.0)), "k-", lw=1,
                   label=r"$\frac{1}{2}\max(0, 1 - d_{dot}/S)$")  # fmt: skip
         for i, m in enumerate(ds.feature_map.values):
             sub = ds.sel(feature_map=m)

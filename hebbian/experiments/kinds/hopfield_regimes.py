@@ -37,43 +37,9 @@ import xarray as xr
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
 from hebbian.experiments.plotting import drawn, panel_row
+from hebbian.theory.attention import softmax_mean_field_capacity, softmax_split_beta
 
-__all__ = ["HopfieldRegimes", "split_beta_estimate", "theory_capacity"]
-
-_MAX_THEORY_PAIRS = 1 << 18
-
-
-def split_beta_estimate(n_pairs: float, dim: float) -> float:
-    r"""Return :math:`d/(1+\sqrt{d/N})^2`, the estimated split of the global fixed point.
-
-    The inverse of the largest eigenvalue of the uniform covariance of ``n_pairs``
-    random unit patterns in ``dim`` dimensions (Marchenko-Pastur edge
-    :math:`(1+\sqrt{d/N})^2/d`); ``dim`` when ``n_pairs`` is infinite.
-    """
-    return float(dim / (1.0 + np.sqrt(dim / n_pairs)) ** 2)
-
-
-def theory_capacity(dim: int, max_error: float) -> int:
-    """Largest ``N`` with mean-field relative error at most ``max_error`` at ``beta = dim/2``.
-
-    :func:`hebbian.theory.attention.softmax_relative_error` grows with ``N``: doubling,
-    then bisection on the integers, up to ``2**18`` pairs (returned when even that
-    passes).
-    """
-    from hebbian.theory.attention import softmax_relative_error
-
-    def ok(n: int) -> bool:
-        return float(softmax_relative_error(n, dim, dim / 2.0)) <= max_error
-
-    lo, hi = 1, 2
-    while hi <= _MAX_THEORY_PAIRS and ok(hi):
-        lo, hi = hi, 2 * hi
-    if hi > _MAX_THEORY_PAIRS:
-        return _MAX_THEORY_PAIRS
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if ok(mid) else (lo, mid)
-    return lo
+__all__ = ["HopfieldRegimes"]
 
 
 def _crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
@@ -166,7 +132,7 @@ class HopfieldRegimes(ExperimentKind):
             "converged_fraction": "fraction of queries converged within max_steps",
         }
         data = {key: ("beta", column(key), {"long_name": text}) for key, text in labels.items()}
-        theory = [theory_capacity(int(d), params["max_error"]) for d in dims]
+        theory = [softmax_mean_field_capacity(int(d), params["max_error"]) for d in dims]
         data["n_max"] = (
             "capacity_dim",
             np.array([r["n_max"] for r in capacity]),
@@ -177,7 +143,7 @@ class HopfieldRegimes(ExperimentKind):
             np.array(theory),
             {"long_name": "mean-field capacity (softmax_relative_error)"},
         )
-        data["split_beta_estimate"] = ((), split_beta_estimate(params["n_pairs"], params["dim"]),
+        data["split_beta_estimate"] = ((), softmax_split_beta(params["n_pairs"], params["dim"]),
                                        {"long_name": "d / (1 + sqrt(d/N))^2"})  # fmt: skip
         coords = {
             "beta": ("beta", betas, {"long_name": "inverse temperature beta"}),
