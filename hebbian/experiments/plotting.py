@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["drawn", "largest", "panel_row"]
+__all__ = ["drawn", "drawn_log", "largest", "panel_row"]
 
 
 def drawn(values, decimals: int = 6) -> np.ndarray:
@@ -17,6 +17,22 @@ def drawn(values, decimals: int = 6) -> np.ndarray:
     unless a value lies within its last bits of a rounding boundary.
     """
     return np.round(np.asarray(values, dtype=float), decimals)
+
+
+def drawn_log(values, digits: int = 6) -> np.ndarray:
+    """Round theory values to ``digits`` significant digits, for a logarithmic axis.
+
+    :func:`drawn` rounds to a fixed number of decimals, which flattens values below
+    ``10**-decimals`` into steps; on a log axis the same byte-stability needs a relative
+    rounding. Zeros, infinities and NaNs are kept.
+    """
+    v = np.asarray(values, dtype=float)
+    out = v.copy()
+    ok = np.isfinite(v) & (v != 0)
+    exponent = np.floor(np.log10(np.abs(v[ok])))
+    scale = 10.0 ** (digits - 1 - exponent)
+    out[ok] = np.round(v[ok] * scale) / scale
+    return out
 
 
 def largest(values) -> float:

@@ -27,7 +27,7 @@ import xarray as xr
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
 from hebbian.experiments.kinds.capacity import crossing_load
-from hebbian.experiments.plotting import drawn
+from hebbian.experiments.plotting import drawn, drawn_log
 
 __all__ = ["AttentionCapacity"]
 
@@ -231,7 +231,7 @@ class AttentionCapacity(ExperimentKind):
                                         order=params["order"], passes=params["passes"])
                          for n in grid]  # fmt: skip
                 if all(c is not None for c in curve):
-                    top.plot(grid, drawn(np.maximum(curve, 1e-6)), color=color, lw=1)
+                    top.plot(grid, drawn_log(np.maximum(curve, 1e-6)), color=color, lw=1)
                 top.errorbar(pairs, np.maximum(sub.rel_err, 1e-6), yerr=sub.rel_err_stderr,
                              fmt=marker, ms=3.5, mfc="none", capsize=1.5, color=color,
                              label=_label(rule, params))  # fmt: skip

@@ -36,7 +36,7 @@ import xarray as xr
 
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
-from hebbian.experiments.plotting import drawn, panel_row
+from hebbian.experiments.plotting import drawn_log, panel_row
 from hebbian.theory.attention import softmax_mean_field_capacity, softmax_split_beta
 
 __all__ = ["HopfieldRegimes"]
@@ -195,7 +195,7 @@ class HopfieldRegimes(ExperimentKind):
             right = axes[1]
             dims = ds.capacity_dim.values
             right.plot(dims, ds.n_max.values, "o", color="C3", mfc="none", label="measured")
-            right.plot(dims, drawn(ds.n_max_theory.values), "-", color="C3", lw=1,
+            right.plot(dims, drawn_log(ds.n_max_theory.values), "-", color="C3", lw=1,
                        label="mean field (softmax_relative_error)")  # fmt: skip
             right.set_yscale("log")
             right.set_xlabel("dimension d")

@@ -45,7 +45,7 @@ import xarray as xr
 
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
-from hebbian.experiments.plotting import drawn
+from hebbian.experiments.plotting import drawn_log
 
 __all__ = ["SDMAttention"]
 
@@ -261,8 +261,8 @@ class SDMAttention(ExperimentKind):
             color = f"C{i % 10}"
             exact = sub.intersection_exact.values
             shown = exact > 0
-            ax.plot(h[shown], drawn(exact[shown]), color=color, lw=1)
-            ax.plot(h[shown], drawn(sub.intersection_fit.values[shown]), color=color, lw=1,
+            ax.plot(h[shown], drawn_log(exact[shown]), color=color, lw=1)
+            ax.plot(h[shown], drawn_log(sub.intersection_fit.values[shown]), color=color, lw=1,
                     ls="--")  # fmt: skip
             measured = sub.intersection_fraction.values
             ok = measured > 0
