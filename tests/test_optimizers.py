@@ -16,6 +16,16 @@ from hebbian.attention.optimizers import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _one_blas_thread():
+    # narrow products: OpenBLAS's threads mostly wait for each other on a small shared
+    # machine, so the tests run with one (as the experiment kinds do)
+    from hebbian.vsa._blas import blas_threads
+
+    with blas_threads(1):
+        yield
+
+
 def test_newton_schulz_is_nearly_orthogonal():
     # 5 quintic steps (Jordan et al. 2024) put every singular value of a well-conditioned
     # matrix in about [0.7, 1.2], and keep the singular vectors

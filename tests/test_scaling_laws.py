@@ -27,6 +27,16 @@ from hebbian.theory.scaling_laws import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _one_blas_thread():
+    # narrow products: OpenBLAS's threads mostly wait for each other on a small shared
+    # machine, so the tests run with one (as the experiment kinds do)
+    from hebbian.vsa._blas import blas_threads
+
+    with blas_threads(1):
+        yield
+
+
 def _slope(x, y, err):
     from hebbian.experiments.kinds.scaling_laws import log_slope
 

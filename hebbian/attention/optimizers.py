@@ -47,7 +47,7 @@ and error :math:`\mathbf{1}[\arg\max_y z_y(k) \ne k]` against the frequency rank
 :math:`k`, the population loss and error, and the singular values of :math:`W`
 with their normalised entropy and effective rank (:func:`spectrum_entropy`).
 
-Why this shows the head-tail effect (Wang et al., section 5): in the eigenbasis of the
+Why this shows the head-tail effect (the mechanism Wang et al. analyse): in the eigenbasis of the
 embeddings, the gradient of class :math:`k` is weighted by :math:`p_k`. GD moves each
 class at a speed :math:`\propto p_k`, so the tail lags by :math:`p_1/p_K`; Muon's
 update has all singular values equal, so every class direction moves at the same

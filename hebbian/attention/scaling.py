@@ -1,7 +1,7 @@
 r"""The Zipf associative memory of Cabannes, Dohmatob and Bietti, and its error.
 
 Model (Cabannes, Dohmatob, Bietti, "Scaling Laws for Associative Memories", ICLR 2024,
-arXiv:2310.02984, section 2 and their validation notebook): tokens
+arXiv:2310.02984, and their validation notebook): tokens
 :math:`x \in \{0, \dots, N-1\}` (``n_tokens``) drawn from a Zipf law
 
 .. math::
@@ -37,17 +37,18 @@ Storage schemes (``scheme``), with infinite data (``n_samples=None``) or with th
     :math:`E \asymp T^{-1+1/\alpha}` in the number of samples.
 ``"uniform"``
     :math:`q = 1` on every token (infinite data) or on every observed token: every
-    association interferes with every other, so the error does not fall until
-    :math:`d \gtrsim N`.
+    association interferes with every other, so the error stays high (falling only
+    slowly) until :math:`d` approaches :math:`N`.
 
 The theory exponents are in :mod:`hebbian.theory.scaling_laws`.
 
-Computation: the scores of all tokens are :math:`S = E (E^\top Q\, U_{f^*} U^\top)`,
-with :math:`E` the ``(N, d)`` input embeddings and :math:`Q = \mathrm{diag}(q)`: the
-``(N, M)`` product :math:`Q U_{f^*} U^\top` first, so a trial costs :math:`O(N d M)`
-after drawing :math:`N d` Gaussians; trials run in batched matrix products, in chunks
-of at most :data:`CHUNK_BYTES` of embeddings. All schemes asked for in one call share
-each trial's embeddings and samples (common random numbers).
+Computation: with :math:`B_y = \sum_{x: f^*(x) = y} q(x)\, e_x` the per-label sums of
+the stored inputs, the scores are :math:`e_x^\top W u_y = \sum_{y'} (e_x \cdot B_{y'})
+(u_{y'} \cdot u_y)`, so a trial costs :math:`O(N d M)` after drawing :math:`N d`
+Gaussians and :math:`W` (``d x d``) is never formed; trials run in batched matrix
+products, in chunks of at most :data:`CHUNK_BYTES` of embeddings. All schemes, sizes
+and sample sizes asked for in one call share each trial's draws (common random
+numbers, :func:`memory_trial_errors`).
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def zipf_probabilities(n_tokens: int, zipf_exponent: float, *, xp=np) -> np.ndar
     Returns
     -------
     ndarray, shape (n_tokens,)
-        Probabilities, decreasing, summing to one (Cabannes et al. 2024, eq. 2).
+        Probabilities, decreasing, summing to one.
     """
     n_tokens = check_int("n_tokens", n_tokens, minimum=1, maximum=MAX_TOKENS)
     zipf_exponent = check_real("zipf_exponent", zipf_exponent, minimum=0.0, maximum=100.0)
@@ -259,19 +260,34 @@ def memory_trial_errors(
             raw = out_full[:, :, :d] @ xp.swapaxes(out_full[:, :, :d], 1, 2)
             norm = xp.sqrt(xp.diagonal(raw, axis1=1, axis2=2))
             grams[d] = raw / (norm[:, :, None] * norm[:, None, :])
+        # One group of M columns per weight vector q (per sample size, scheme and, for
+        # "top", dimension). With B_y = sum_{f*(x)=y} q(x) e_x the per-label sums of the
+        # stored inputs, the scores are e_x^T W u_y = sum_y' (e_x . B_y') (u_y' . u_y); the
+        # coordinates of B_y are those of the e_x, so the memory of dimension d uses the
+        # first d rows of one product at the largest dimension, and the overlaps
+        # e_x . B_y' are prefix sums over the coordinates, accumulated from d to d. The
+        # 1/d variance of the inputs scales every score of a dimension alike (left out).
+        groups, weights = {}, []
         for k, counts in enumerate(all_counts):
             for scheme in schemes:
                 q = _weights(scheme, p, counts, tops, rng, xp)  # (c, len(dims) or 1, N)
-                for i, d in enumerate(dims):
-                    # per-label sums of the stored inputs, B_y = sum_{f*(x)=y} q(x) e_x (as
-                    # columns), and the scores e_x^T W u_y = sum_y' (e_x . B_y') (u_y' . u_y);
-                    # the 1/d of the inputs' variance scales every score alike (left out)
-                    qi = q[:, min(i, q.shape[1] - 1), :]
-                    sub = emb_t[:, :d, :]  # (c, d, N), contiguous: the first d coordinates
-                    stored = sub @ (qi[:, :, None] * onehot)  # (c, d, M)
-                    overlaps = xp.ascontiguousarray(xp.swapaxes(stored, 1, 2)) @ sub  # (c, M, N)
-                    scores = grams[d] @ overlaps  # (c, M, N), Gram matrices are symmetric
-                    wrong = xp.argmax(scores, axis=1) != labels
+                for i in range(q.shape[1]):
+                    groups[(k, scheme, i)] = len(weights)
+                    weights.append(q[:, i, :, None] * onehot)  # (c, N, M)
+        stored = emb_t @ xp.concatenate(weights, axis=2)  # (c, D, groups * M)
+        stored_t = xp.ascontiguousarray(xp.swapaxes(stored, 1, 2))  # (c, groups * M, D)
+        overlaps = xp.zeros((c, stored_t.shape[1], n_tokens))
+        done = 0
+        for i in sorted(range(len(dims)), key=lambda j: dims[j]):
+            d = dims[i]
+            if d > done:
+                overlaps += stored_t[:, :, done:d] @ emb_t[:, done:d, :]
+                done = d
+            for k in range(len(Ts)):
+                for scheme in schemes:
+                    g = groups[(k, scheme, i if scheme == "top" else 0)]
+                    scores = grams[d] @ overlaps[:, g * n_labels : (g + 1) * n_labels, :]
+                    wrong = xp.argmax(scores, axis=1) != labels  # scores (c, M, N)
                     out[scheme][start : start + c, i, k] = wrong.astype(xp.float64) @ p
     for scheme in schemes:
         values = out[scheme]

@@ -6,7 +6,7 @@ The model (arXiv:2310.02984; simulated in :mod:`hebbian.attention.scaling`): tok
 of dimension :math:`d`, memory :math:`W = \sum_x q(x) e_x u_{f^*(x)}^\top` and error
 :math:`E = \sum_x p(x)\,\mathbf{1}[\hat f(x) \ne f^*(x)]`.
 
-Exponents (their Theorems 2-3 and section 4, log factors omitted):
+Exponents (their main results, log factors omitted):
 
 * :func:`frequency_dim_exponent`: :math:`q = p`,
   :math:`E \asymp d^{-(\alpha-1)/(2\alpha)}`;
@@ -59,7 +59,7 @@ def frequency_dim_exponent(zipf_exponent: float) -> float:
     r"""Exponent of :math:`E` in :math:`d` for frequency storage :math:`q = p`.
 
     :math:`E \asymp d^{-(\alpha-1)/(2\alpha)}` (Cabannes, Dohmatob, Bietti 2024,
-    Theorem 2 with :math:`q = p`): a token is recalled when :math:`p(x)` exceeds the
+    with :math:`q = p`): a token is recalled when :math:`p(x)` exceeds the
     crosstalk :math:`\sim d^{-1/2}`, i.e. for :math:`x \lesssim d^{1/(2\alpha)}`, and
     the Zipf tail beyond has mass :math:`x^{1-\alpha}`.
 
@@ -80,7 +80,7 @@ def frequency_dim_exponent(zipf_exponent: float) -> float:
 def top_dim_exponent(zipf_exponent: float) -> float:
     r"""Exponent of :math:`E` in :math:`d` for top-:math:`P` storage with :math:`P \propto d`.
 
-    :math:`E \asymp d^{-(\alpha-1)}` (Cabannes, Dohmatob, Bietti 2024, Theorem 3): the
+    :math:`E \asymp d^{-(\alpha-1)}` (Cabannes, Dohmatob, Bietti 2024): the
     :math:`P \propto d` stored tokens are recalled and the error is the tail mass
     :math:`P^{1-\alpha}` (:func:`zipf_tail_mass_asymptotic`).
 
@@ -95,8 +95,8 @@ def top_dim_exponent(zipf_exponent: float) -> float:
 def samples_exponent(zipf_exponent: float) -> float:
     r"""Exponent of :math:`E` in the number of samples :math:`T` (large :math:`d`).
 
-    :math:`E \asymp T^{-1+1/\alpha}` (Cabannes, Dohmatob, Bietti 2024, Theorem 1 and
-    section 4): the unseen tokens carry the mass :func:`missing_mass`.
+    :math:`E \asymp T^{-1+1/\alpha}` (Cabannes, Dohmatob, Bietti 2024, finite
+    data): the unseen tokens carry the mass :func:`missing_mass`.
 
     Returns
     -------

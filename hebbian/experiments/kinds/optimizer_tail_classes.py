@@ -1,7 +1,7 @@
 """GD, Adam, SignGD and Muon on Zipf classes: per-class loss against frequency rank.
 
 Protocol (the one-layer associative memory of Wang et al., "Muon Outperforms Adam in
-Tail-End Associative Memory Learning", arXiv:2509.26030, section 5, on the Zipf data of
+Tail-End Associative Memory Learning", arXiv:2509.26030, on the Zipf data of
 Cabannes, Dohmatob, Bietti, ICLR 2024): ``n_classes`` classes with frequencies
 :math:`p_k \\propto (k+1)^{-\\alpha}`, unit input and output embeddings in dimension
 ``dim`` sharing a common component of weight ``embedding_correlation`` (0: nearly
@@ -105,6 +105,13 @@ class OptimizerTailClasses(ExperimentKind):
                 for o in params["optimizers"] for r in rhos]  # fmt: skip
 
     def run_point(self, params, point, rng, *, device="cpu", draws="host"):
+        # small matrices (d x d, d ~ 64): one BLAS thread per process (hebbian.vsa._blas)
+        from hebbian.vsa._blas import blas_threads
+
+        with blas_threads(1):
+            return self._run_point(params, point, rng)
+
+    def _run_point(self, params, point, rng):
         from hebbian.attention.optimizers import spectrum_entropy, train_memory
 
         opt = point["optimizer"]
