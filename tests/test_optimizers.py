@@ -72,25 +72,27 @@ def test_training_is_seeded_and_decreases_the_loss():
         assert a.loss[0, 0] == pytest.approx(np.log(16))  # W = 0: uniform softmax
 
 
-def test_muon_balances_the_tail_at_matched_loss():
+@pytest.mark.parametrize("rho", [0.0, 0.5])
+def test_muon_balances_the_tail_at_matched_loss(rho):
     # Wang et al. (qualitative): at equal population loss, Muon's tail classes are
-    # learned better than GD's and Adam's, and W's spectrum is flatter. Thresholds: the
-    # tail-half mean loss ratio below 0.9 (measured about 0.6-0.7), entropy higher
-    kw = dict(n_classes=32, dim=32, zipf_exponent=1.0, embedding_correlation=0.5,
-              loss_target=0.6, trials=4, seed=5)  # fmt: skip
+    # learned better than GD's and Adam's, and W's spectrum is flatter. K = d = 64,
+    # alpha = 1, population loss 0.5: the tail-half mean loss ratio Muon/Adam measured
+    # 0.63 (rho = 0) and 0.77 (rho = 0.5), Muon/GD 0.58 and 0.71; threshold 0.9
+    kw = dict(n_classes=64, dim=64, zipf_exponent=1.0, embedding_correlation=rho,
+              loss_target=0.5, n_steps=600, trials=4, seed=5)  # fmt: skip
     runs = {
-        "gd": train_memory("gd", lr=10.0, n_steps=500, **kw),
-        "adam": train_memory("adam", lr=0.01, n_steps=500, **kw),
-        "muon": train_memory("muon", lr=0.05, n_steps=500, **kw),
+        "gd": train_memory("gd", lr=10.0, **kw),
+        "adam": train_memory("adam", lr=0.005, **kw),
+        "muon": train_memory("muon", lr=0.05, **kw),
     }
-    tail = slice(16, 32)
+    tail = slice(32, 64)
     loss = {}
     for name, r in runs.items():
         assert not np.any(np.isnan(r.matched_step)), name
         loss[name] = r.matched_class_loss[:, tail].mean()
     assert loss["muon"] < 0.9 * loss["adam"] and loss["muon"] < 0.9 * loss["gd"]
     h = {n: spectrum_entropy(r.matched_singular_values)[0].mean() for n, r in runs.items()}
-    assert h["muon"] > h["adam"] and h["muon"] > h["gd"]
+    assert h["muon"] > h["adam"] + 0.03 and h["muon"] > h["gd"] + 0.03
 
 
 @pytest.mark.parametrize(

@@ -47,13 +47,17 @@ and error :math:`\mathbf{1}[\arg\max_y z_y(k) \ne k]` against the frequency rank
 :math:`k`, the population loss and error, and the singular values of :math:`W`
 with their normalised entropy and effective rank (:func:`spectrum_entropy`).
 
-Why this shows the head-tail effect (the mechanism Wang et al. analyse): in the eigenbasis of the
-embeddings, the gradient of class :math:`k` is weighted by :math:`p_k`. GD moves each
-class at a speed :math:`\propto p_k`, so the tail lags by :math:`p_1/p_K`; Muon's
-update has all singular values equal, so every class direction moves at the same
-speed whatever :math:`p_k`; SignGD/Adam equalise the *entries* of :math:`G`, which is
-balanced only when the class directions are the coordinate axes, and mixes head and
-tail otherwise (correlated embeddings).
+Why a head-tail effect is expected (heuristic, the mechanism Wang et al. analyse): with
+orthonormal embeddings and :math:`W` small, :math:`G \approx -\sum_k p_k u_k e_k^\top`
+plus a rank-one term, i.e. nearly diagonal in the class basis with weights :math:`p_k`.
+GD moves class :math:`k` at a speed :math:`\propto p_k`, so the tail lags by
+:math:`p_1/p_K`; Muon's update replaces :math:`G` by its polar factor, whose singular
+values are all one, so the class directions move at comparable speeds whatever
+:math:`p_k`; SignGD/Adam act entrywise in the coordinate basis, not in the class basis,
+so unless the class directions are the coordinate axes the larger head entries set the
+signs. The experiment measures whether this shows (it does for Muon against GD and
+Adam; the dependence on the embedding correlation is weak, see
+``docs/theory/scaling_laws.md``).
 """
 
 from __future__ import annotations
