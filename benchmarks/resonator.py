@@ -26,7 +26,7 @@ import platform
 import numpy as np
 from _timing import best_of
 
-from hebbian.vsa._blas import has_local_threads
+from hebbian._blas import has_local_threads
 from hebbian.vsa.trials import resonator_trials
 
 

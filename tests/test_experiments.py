@@ -49,6 +49,8 @@ def test_there_are_configs_for_every_kind():
         "sdm_attention",
         "hopfield_regimes",
         "fast_weight_task",
+        "scaling_laws",
+        "optimizer_tail_classes",
     }
 
 
@@ -329,6 +331,22 @@ TINY = {
         ("dim_key", 8),
         ("n_trials", 2),
         ("overwrite_keys", [4, 8]),
+    ],
+    "cabannes2024_associative_memory_scaling": [
+        ("zipf_exponents", [2.0]),
+        ("dims", [40, 80, 160]),
+        ("n_samples", [10, 100]),
+        ("samples_dim", 120),
+        ("trials", 4),
+    ],
+    "wang2025_muon_tail_classes": [
+        ("n_classes", 8),
+        ("dim", 8),
+        ("embedding_correlations", [0.0, 0.5]),
+        ("n_steps", 40),
+        ("snapshot_steps", [10, 40]),
+        ("loss_target", 1.5),
+        ("trials", 2),
     ],
 }
 

@@ -3,7 +3,8 @@
 Every ``import`` of every module counts, those inside functions too (a lazy import that
 reaches up is still a reach up). The layers, from the bottom:
 
-0. foundations: ``_version``, ``_validation``, ``_parallel``, ``device``, ``io``, ``data``
+0. foundations: ``_version``, ``_validation``, ``_parallel``, ``_blas``, ``device``, ``io``,
+   ``data``
 1. the objects of the physics: ``patterns``, ``models``, ``observables``
 2. engines, theory, learning rules, hypervectors and attention: ``montecarlo``, ``theory``,
    ``learning``, ``vsa``, ``attention`` (siblings:
@@ -31,6 +32,7 @@ LAYERS = {
     "hebbian._version": 0,
     "hebbian._validation": 0,
     "hebbian._parallel": 0,
+    "hebbian._blas": 0,
     "hebbian.device": 0,
     "hebbian.io": 0,
     "hebbian.data": 0,

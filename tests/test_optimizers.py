@@ -20,7 +20,7 @@ from hebbian.attention.optimizers import (
 def _one_blas_thread():
     # narrow products: OpenBLAS's threads mostly wait for each other on a small shared
     # machine, so the tests run with one (as the experiment kinds do)
-    from hebbian.vsa._blas import blas_threads
+    from hebbian._blas import blas_threads
 
     with blas_threads(1):
         yield

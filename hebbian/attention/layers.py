@@ -43,8 +43,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from hebbian._validation import check_choice, check_int, check_real
 from hebbian.device import array_module_of
 
@@ -72,6 +70,9 @@ FEATURE_MAPS = ("identity", "elu1", "dpfp1", "dpfp2", "dpfp3")
 
 #: Normalizations of :func:`softmax_attention`.
 NORMALIZATIONS = ("softmax", "softmax1")
+
+#: Writes of the delta rule solved together (:func:`delta_rule`).
+DELTA_BLOCK = 64
 
 #: Largest inverse temperature accepted (the weights are computed stably at any beta).
 MAX_BETA = 1e6
@@ -153,8 +154,7 @@ def softmax_attention(keys, values, queries, beta: float, *, normalization: str 
     xp = array_module_of(keys, values, queries)
     # softmax or softmax1 of the scores, applied to the values; written in place, and
     # normalised after the product (n_queries x dim_value divisions, not n_queries x n_pairs)
-    scores = queries @ _swap(keys)
-    scores *= beta
+    scores = (beta * queries) @ _swap(keys)
     shift = xp.max(scores, axis=-1, keepdims=True)
     if normalization == "softmax1":
         shift = xp.maximum(shift, 0.0)
@@ -332,19 +332,6 @@ def read_memory(weights, queries, *, feature_map_name: str = "identity"):
     return features @ _swap(weights)
 
 
-def _solve_unit_lower(matrix, rhs, xp):
-    """Solve ``matrix @ x = rhs`` for unit lower-triangular ``matrix``, batched."""
-    if xp.__name__ == "numpy":
-        from scipy.linalg import solve_triangular
-    else:  # pragma: no cover - needs a GPU
-        from cupyx.scipy.linalg import solve_triangular
-    out = xp.empty_like(rhs)
-    for index in np.ndindex(*matrix.shape[:-2]):
-        out[index] = solve_triangular(matrix[index], rhs[index], lower=True,
-                                      unit_diagonal=True, check_finite=False)  # fmt: skip
-    return out
-
-
 def delta_rule(
     keys,
     values,
@@ -367,20 +354,22 @@ def delta_rule(
     :func:`least_squares` when :math:`0 < \eta\|\phi(k)\|^2 < 2` (Kaczmarz's method on a
     consistent system, ``N <= dim``).
 
-    Computed without the loop over pairs: every write adds a multiple of
-    :math:`\phi_\mu^T`, so :math:`W = C^T\Phi` with one coefficient row
-    :math:`u_\mu = \eta(v_\mu - W_{\mu-1}\phi_\mu)` per write. Within a pass that
-    starts from coefficients :math:`C`, :math:`W_{\mu-1}\phi_\mu = (GC)_\mu +
-    \sum_{\nu<\mu} G_{\mu\nu} u_\nu` with the Gram matrix :math:`G = \Phi\Phi^T`, so
-    the pass is one forward substitution,
+    Computed in blocks of :data:`DELTA_BLOCK` consecutive writes instead of one at a
+    time (the chunked form of the delta rule, as in Yang et al., NeurIPS 2024,
+    arXiv:2406.06484): every write adds a multiple of :math:`\phi_\mu^T`, and within a
+    block that starts from :math:`W_0` the rows :math:`u_\mu = \eta(v_\mu -
+    W_{\mu-1}\phi_\mu)` satisfy :math:`u_\mu + \eta\sum_{\nu<\mu}
+    (\phi_\mu\cdot\phi_\nu)\, u_\nu = \eta(v_\mu - W_0\phi_\mu)`, a unit
+    lower-triangular system,
 
     .. math::
 
-        (1 + \eta\, \mathrm{tril}_{-1} G)\, U = \eta\,(V - G C),
-        \qquad C \leftarrow C + U,
+        (1 + \eta\, \mathrm{tril}_{-1}(\Phi_b\Phi_b^T))\, U_b
+        = \eta\,(V_b - \Phi_b W_0^T),
+        \qquad W \leftarrow W_0 + U_b^T\Phi_b,
 
-    the same recursion as the loop (``tests/test_attention_layers.py`` checks it
-    against the loop written out).
+    the same recursion as the loop (``tests/test_attention_layers.py`` checks it against
+    the loop written out), in matrix products.
 
     Parameters
     ----------
@@ -405,15 +394,17 @@ def delta_rule(
     batch = xp.broadcast_shapes(features.shape[:-2], values.shape[:-2])
     features = xp.broadcast_to(features, (*batch, *features.shape[-2:]))
     values = xp.broadcast_to(values, (*batch, *values.shape[-2:])).astype(features.dtype)
-    gram = features @ _swap(features)
-    system = eta * xp.tril(gram, -1)
-    system += xp.eye(gram.shape[-1], dtype=gram.dtype)
-    coefficients = xp.zeros_like(values)
+    n_pairs = features.shape[-2]
+    weights = xp.zeros((*batch, values.shape[-1], features.shape[-1]), dtype=features.dtype)
+    identity = xp.eye(min(DELTA_BLOCK, n_pairs), dtype=features.dtype)
     for _ in range(passes):
-        coefficients = coefficients + _solve_unit_lower(
-            system, eta * (values - gram @ coefficients), xp
-        )
-    return _swap(coefficients) @ features
+        for start in range(0, n_pairs, DELTA_BLOCK):
+            stop = min(n_pairs, start + DELTA_BLOCK)
+            phi, target = features[..., start:stop, :], values[..., start:stop, :]
+            system = eta * xp.tril(phi @ _swap(phi), -1) + identity[: stop - start, : stop - start]
+            rows = xp.linalg.solve(system, eta * (target - phi @ _swap(weights)))
+            weights = weights + _swap(rows) @ phi
+    return weights
 
 
 def least_squares(keys, values, *, feature_map_name: str = "identity"):

@@ -52,8 +52,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from hebbian._blas import blas_threads
 from hebbian._validation import check_real
-from hebbian.vsa._blas import blas_threads
 from hebbian.vsa.resonator import (
     ResonatorResult,
     _host,
@@ -253,7 +253,7 @@ def als(
     :math:`10^{-15}`. Everything is float64 (the authors' code runs in float32). Cost
     per iteration :math:`t \\sum_f (N D_f^2 + 4 N D_f + O(D_f^3))` flops, memory
     :math:`O(N D_f^2)` for :math:`K_f` plus :math:`O(t (F N + D_f^2))`; the BLAS runs on
-    one thread (:mod:`hebbian.vsa._blas`: small batched problems run slower with more).
+    one thread (:mod:`hebbian._blas`: small batched problems run slower with more).
     """
     xp, s, Xs, max_iterations = _inputs(composite, codebooks, max_iterations)
     tolerance = _positive("tolerance", tolerance)

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hebbian._blas import blas_threads
 from hebbian._parallel import in_threads, split, workers
 from hebbian._validation import as_generator, check_choice, check_int
 from hebbian.device import require_cupy
-from hebbian.vsa._blas import blas_threads
 
 __all__ = [
     "OLS_ZERO",
@@ -477,7 +477,7 @@ def resonate(
     :math:`O(t F N)` for the element-wise work and the cycle test (a 64-bit hash of the
     packed state, confirmed on the packed words). On the CPU a batch of 64 or more is
     split over threads, one per CPU, each with a one-thread BLAS
-    (:mod:`hebbian.vsa._blas`); results do not depend on the split.
+    (:mod:`hebbian._blas`); results do not depend on the split.
     memory :math:`O(T F N)` plus ``cycle_length`` packed states per trial.
     """
     xp = _module_of(composite)

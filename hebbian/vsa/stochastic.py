@@ -36,8 +36,8 @@ from statistics import NormalDist
 
 import numpy as np
 
+from hebbian._blas import blas_threads
 from hebbian._validation import check_real
-from hebbian.vsa._blas import blas_threads
 from hebbian.vsa.resonator import (
     ResonatorResult,
     _generator,

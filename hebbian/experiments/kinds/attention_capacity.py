@@ -102,18 +102,21 @@ class AttentionCapacity(ExperimentKind):
         ]
 
     def run_point(self, params, point, rng, *, device="cpu", draws="host"):
+        # one BLAS thread per worker process (hebbian._blas): the points run in parallel
+        from hebbian._blas import blas_threads
         from hebbian.attention import retrieval_trials
 
-        result = retrieval_trials(
-            point["rule"],
-            point["dim"],
-            point["n_pairs"],
-            trials=params["n_trials"],
-            beta=params["beta"],
-            order=params["order"],
-            passes=params["passes"],
-            seed=rng,
-        )
+        with blas_threads(1):
+            result = retrieval_trials(
+                point["rule"],
+                point["dim"],
+                point["n_pairs"],
+                trials=params["n_trials"],
+                beta=params["beta"],
+                order=params["order"],
+                passes=params["passes"],
+                seed=rng,
+            )
         return {"rel_err": result.rel_err, "rel_err_stderr": result.rel_err_stderr,
                 "wta_correct": result.wta_correct, "reads": result.reads}  # fmt: skip
 

@@ -105,8 +105,8 @@ class OptimizerTailClasses(ExperimentKind):
                 for o in params["optimizers"] for r in rhos]  # fmt: skip
 
     def run_point(self, params, point, rng, *, device="cpu", draws="host"):
-        # small matrices (d x d, d ~ 64): one BLAS thread per process (hebbian.vsa._blas)
-        from hebbian.vsa._blas import blas_threads
+        # small matrices (d x d, d ~ 64): one BLAS thread per process (hebbian._blas)
+        from hebbian._blas import blas_threads
 
         with blas_threads(1):
             return self._run_point(params, point, rng)

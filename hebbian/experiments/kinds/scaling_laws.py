@@ -134,10 +134,10 @@ class ScalingLaws(ExperimentKind):
 
     def run_point(self, params, point, rng, *, device="cpu", draws="host"):
         # The products are narrow (M = 5 columns): one BLAS thread per process, as the
-        # resonator runs do (hebbian.vsa._blas); OpenBLAS's own threads mostly wait for
+        # resonator runs do (hebbian._blas); OpenBLAS's own threads mostly wait for
         # each other on a small shared machine (we measured a quick run at 6 s with one
         # thread against 26 s with two)
-        from hebbian.vsa._blas import blas_threads
+        from hebbian._blas import blas_threads
 
         with blas_threads(1):
             return self._run_point(params, point, rng)
