@@ -61,3 +61,34 @@ def test_sdm_takes_locations_and_the_snr_optimal_radius_by_default():
     assert data["rel_err_theory"] is None and data["wta_accuracy"] == 1.0
     bad = run("--rule", "sdm", "--dim", "64", "--pairs", "8", "--radius", "65")
     assert bad.returncode == 2 and "--radius must be in [0, 64], got 65" in bad.stderr
+
+
+def scaling(*args):
+    return subprocess.run([sys.executable, "-m", "hebbian.cli", "attention", "scaling", *args],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+def test_scaling_json_prints_the_error_and_the_predicted_exponents():
+    out = scaling("--dim", "200", "--scheme", "top", "--trials", "20", "--seed", "1", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["top"] == 25 and data["dim_exponent_theory"] == -1.0
+    assert data["samples_exponent_theory"] == -0.5
+    # top 25 of 1000 Zipf(2) tokens stored: the error is near the unstored mass
+    # (1 - 1/5) * sum_{x >= 25} p(x) = 0.0186 (docs/theory/scaling_laws.md)
+    assert 0.01 < data["error"] < 0.03
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--dim", "0"], "--dim must be in [1, 100000], got 0"),
+        (["--dim", "100", "--zipf-exponent", "1"], "--zipf-exponent must be"),
+        (["--dim", "100", "--samples", "0"], "--samples must be"),
+        (["--dim", "100", "--scheme", "top", "--top", "0"], "--top must be"),
+    ],
+)
+def test_scaling_bad_values_exit_2_with_one_line(args, message):
+    out = scaling(*args)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and message in out.stderr

@@ -106,3 +106,75 @@ def attention_capacity(rule, dim, n_pairs, beta, feature_map_name, order, passes
         f"{result.rel_err:.4g} +- {result.rel_err_stderr:.2g} ({predicted}), "
         f"WTA accuracy {result.wta_accuracy:.4f}"
     )
+
+
+_SCALING_FLAGS = {"dim": "--dim", "n_tokens": "--tokens", "n_labels": "--labels",
+                  "zipf_exponent": "--zipf-exponent", "top": "--top",
+                  "n_samples": "--samples", "trials": "--trials"}  # fmt: skip
+
+
+@attention.command("scaling", short_help="Error of the Zipf associative memory (scaling laws).")
+@click.option("--dim", type=int, required=True, help="Embedding dimension d.")
+@click.option("--scheme", type=click.Choice(("frequency", "top", "uniform")),
+              default="frequency", show_default=True, help="What the memory stores.")  # fmt: skip
+@click.option("--zipf-exponent", type=float, default=2.0, show_default=True,
+              help="Zipf exponent alpha of the token frequencies, > 1.")  # fmt: skip
+@click.option("--tokens", "n_tokens", type=int, default=1000, show_default=True,
+              help="Tokens N.")  # fmt: skip
+@click.option("--labels", "n_labels", type=int, default=5, show_default=True,
+              help="Labels M (f*(x) = x mod M).")  # fmt: skip
+@click.option("--top", type=int, default=None,
+              help="Stored tokens of --scheme top (default: d/8, at least 1).")  # fmt: skip
+@click.option("--samples", "n_samples", type=int, default=None,
+              help="Training samples T (default: the exact frequencies).")  # fmt: skip
+@click.option("--trials", type=int, default=100, show_default=True, help="Embedding draws.")
+@click.option("--seed", type=int, default=None, help="Seed >= 0.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_one_line(ValueError, flags=_SCALING_FLAGS)
+def attention_scaling(dim, scheme, zipf_exponent, n_tokens, n_labels, top, n_samples, trials,
+                      seed, as_json):  # fmt: skip
+    """Store Zipf-distributed tokens in a one-layer memory and measure its error.
+
+    Cabannes, Dohmatob, Bietti (ICLR 2024): tokens x with p(x) ~ (x+1)^(-alpha),
+    labels x mod M, random embeddings e_x ~ N(0, I/d) and u_y on the sphere, the memory
+    W = sum_x q(x) e_x u_{f(x)}^T read by argmax_y e_x^T W u_y; the error is the
+    probability of a wrong label. q: the frequencies (frequency), 1 on the --top most
+    frequent tokens (top), 1 on every token (uniform); with --samples T, counted from T
+    draws. Predicted slopes: E ~ d^(-(alpha-1)/(2 alpha)) (frequency), d^(-(alpha-1))
+    (top with top ~ d), T^(-(1-1/alpha)) in the samples.
+
+    \b
+    Example:
+      hebbian attention scaling --dim 200 --scheme top --json
+    """
+    from hebbian._validation import check_int
+    from hebbian.attention.scaling import memory_error
+    from hebbian.theory.scaling_laws import (
+        frequency_dim_exponent,
+        samples_exponent,
+        top_dim_exponent,
+    )
+
+    if seed is not None:
+        check_int("--seed", seed, minimum=0, maximum=2**63 - 1)
+    check_int("dim", dim, minimum=1, maximum=100_000)
+    if scheme == "top" and top is None:
+        top = max(1, dim // 8)
+    result = memory_error(dim, n_tokens=n_tokens, n_labels=n_labels,
+                          zipf_exponent=zipf_exponent, scheme=scheme,
+                          top=top if scheme == "top" else None, n_samples=n_samples,
+                          trials=trials, seed=seed)  # fmt: skip
+    dim_exponent = {"frequency": frequency_dim_exponent, "top": top_dim_exponent}.get(scheme)
+    data = {"dim": dim, "scheme": scheme, "zipf_exponent": zipf_exponent,
+            "tokens": n_tokens, "labels": n_labels,
+            "top": top if scheme == "top" else None, "samples": n_samples,
+            "trials": trials, "error": _json_number(result.mean),
+            "error_stderr": _json_number(result.stderr),
+            "dim_exponent_theory": (None if dim_exponent is None
+                                    else _json_number(dim_exponent(zipf_exponent))),
+            "samples_exponent_theory": _json_number(samples_exponent(zipf_exponent))}  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    click.echo(f"{scheme} storage, d = {dim}, alpha = {zipf_exponent:g}: error "
+               f"{result.mean:.4g} +- {result.stderr:.2g} over {trials} draws")  # fmt: skip
