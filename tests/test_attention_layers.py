@@ -152,6 +152,20 @@ def test_dense_attention_of_order_two_is_the_hebbian_memory_and_follows_its_theo
         assert abs(result.rel_err / expected - 1) < 0.08
 
 
+def test_exponential_dense_memory_follows_its_exact_error():
+    # (N - 1) e^(-2 beta) <e^(2 beta s)>: at d = 64, beta = 8, N = 1024, 40 memories
+    # measure it to about 1% (the mean is dominated by rare large overlaps when beta/d is
+    # larger, and converges slowly there)
+    result = retrieval_trials("dense-exp", 64, 1024, beta=8.0, trials=40, seed=1)
+    expected = theory.dense_exponential_relative_error(1024, 64, 8.0)
+    assert abs(result.rel_err / expected - 1) < 0.03
+    keys, values = _pairs(6, 16)
+    read = dense_attention(keys, values, keys[:2], beta=3.0)
+    np.testing.assert_allclose(read, np.exp(3.0 * (keys[:2] @ keys.T - 1)) @ values)
+    with pytest.raises(ValueError, match="one of order"):
+        dense_attention(keys, values, keys, 3, beta=1.0)
+
+
 def test_dense_attention_on_binary_patterns_descends_the_p_body_energy():
     # the read is the gradient of sum_mu (xi_mu . sigma)^p / p: its sign is the steepest
     # descent step of the dense energy with index coincidences kept

@@ -14,9 +14,10 @@ Two metrics:
 The rules (:data:`RULES`), from :mod:`hebbian.attention.layers`: ``hebbian`` (the sum
 rule, ``linear_attention``, with a feature map), ``delta`` (``delta_rule``, one pass
 unless told otherwise), ``lsq`` (``least_squares``, the converged delta rule),
-``softmax`` and ``softmax1`` (``softmax_attention``), ``dense``
-(``dense_attention`` of order ``p``) and ``sdm`` (Kanerva's sparse distributed memory,
-:class:`~hebbian.attention.sdm.SparseDistributedMemory`): for ``sdm`` the keys are
+``softmax`` and ``softmax1`` (``softmax_attention``), ``dense`` and ``dense-exp``
+(``dense_attention`` of order ``p``, or exponential at ``beta``) and ``sdm`` (Kanerva's
+sparse distributed memory, :class:`~hebbian.attention.sdm.SparseDistributedMemory`): for
+``sdm`` the keys are
 random binary addresses of ``dim`` bits, and the read is normalised as in Bricken and
 Pehlevan (NeurIPS 2021), :math:`\hat v(q) = \sum_\mu w_\mu v_\mu / \sum_\mu w_\mu`
 with :math:`w_\mu = |O(q)\cap O(k_\mu)|` (0 where no location is shared).
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 #: The rules of :func:`retrieval_trials`.
-RULES = ("hebbian", "delta", "lsq", "softmax", "softmax1", "dense", "sdm")
+RULES = ("hebbian", "delta", "lsq", "softmax", "softmax1", "dense", "dense-exp", "sdm")
 
 #: Most hard locations of one ``sdm`` memory (its counters hold ``dim + 1`` int64 each).
 MAX_LOCATIONS = 1 << 20
@@ -160,6 +161,8 @@ def _reads(rule, keys, values, *, beta, feature_map_name, order, passes):
         return read_memory(memory, keys, feature_map_name=feature_map_name)
     if rule == "dense":
         return dense_attention(keys, values, keys, order)
+    if rule == "dense-exp":
+        return dense_attention(keys, values, keys, beta=beta)
     return softmax_attention(keys, values, keys, beta, normalization=rule)
 
 
@@ -191,7 +194,8 @@ def retrieval_trials(
     trials : int
         Independent memories, ``1 <= trials <= 10**6``.
     beta : float
-        Inverse temperature of ``softmax`` and ``softmax1``, ``0 <= beta <= 1e6``.
+        Inverse temperature of ``softmax``, ``softmax1`` (``0 <= beta <= 1e6``) and
+        ``dense-exp`` (at most 700).
     feature_map_name : str
         Feature map of ``hebbian``, ``delta`` and ``lsq`` (:data:`FEATURE_MAPS`).
     order : int
@@ -229,7 +233,7 @@ def retrieval_trials(
     memory_chunk = CHUNK_ENTRIES // (n_pairs * max(dim, feature_dimension(feature_map_name, dim)))
     score_chunk = max(1, CHUNK_ENTRIES // (n_pairs * n_pairs))
     chunk = max(1, min(trials, memory_chunk))
-    if rule in ("softmax", "softmax1", "dense", "delta"):
+    if rule in ("softmax", "softmax1", "dense", "dense-exp", "delta"):
         chunk = min(chunk, score_chunk)
     errors = []
     correct = 0

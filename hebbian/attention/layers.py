@@ -437,30 +437,44 @@ def least_squares(keys, values, *, feature_map_name: str = "identity"):
         return _swap(xp.linalg.pinv(features) @ values)
 
 
-def dense_attention(keys, values, queries, order: int):
-    r"""Read a dense associative memory of interaction order ``p``.
+def dense_attention(keys, values, queries, order: int | None = None, *, beta: float | None = None):
+    r"""Read a dense associative memory: polynomial of order ``p`` or exponential.
 
     .. math::
 
         \hat v(q) = \sum_\mu v_\mu\, F'(k_\mu\cdot q),
-        \qquad F(x) = \frac{x^p}{p},
+        \qquad F(x) = \frac{x^p}{p}
+        \quad\text{or}\quad F(x) = \beta^{-1} e^{\beta (x - 1)},
 
-    the separation function of Krotov and Hopfield (NeurIPS 2016, arXiv:1606.01164) with
-    the polynomial interaction of :class:`hebbian.models.HebbianModel` (energy
-    :math:`-N\sum_\mu F(m_\mu)`): for values equal to ±1 keys and a ±1 query its sign is
-    the zero-temperature update of that network without the self-interaction removed.
-    ``order = 2`` is the Hebbian memory (:func:`linear_attention` with the identity
-    map). For unit keys its relative error is
-    :func:`hebbian.theory.attention.dense_relative_error`.
+    the separation functions of Krotov and Hopfield (NeurIPS 2016, arXiv:1606.01164)
+    and of Demircigil et al. (J. Stat. Phys. 168, 288 (2017)). The polynomial is the
+    interaction of :class:`hebbian.models.HebbianModel` (energy
+    :math:`-N\sum_\mu F(m_\mu)`): for values equal to ±1 keys and a ±1 query the read
+    is the gradient of :math:`\sum_\mu (\xi_\mu\cdot\sigma)^p/p`, so its sign is the
+    steepest-descent step of that energy with the index coincidences kept (the engine
+    removes them). ``order = 2`` is the Hebbian memory (:func:`linear_attention` with
+    the identity map). The exponential is shifted by one so that a unit key matching
+    its query weighs exactly 1; unlike softmax attention it is not normalised. For unit
+    keys the relative errors are :func:`hebbian.theory.attention.dense_relative_error`
+    and :func:`~hebbian.theory.attention.dense_exponential_relative_error`.
 
     Parameters
     ----------
     keys, values, queries : arrays
         As in the module docstring.
-    order : int
-        ``p``, ``2 <= order <= 12``.
+    order : int, optional
+        ``p``, ``2 <= order <= 12``: the polynomial separation.
+    beta : float, optional
+        ``0 <= beta <= 700``: the exponential separation. Give ``order`` or ``beta``.
     """
     _check_pairs(keys, values)
     _check_queries(queries, keys.shape[-1])
+    if (order is None) == (beta is None):
+        raise ValueError("dense_attention needs one of order (polynomial) or beta (exponential)")
+    overlaps = queries @ _swap(keys)
+    if beta is not None:
+        xp = array_module_of(keys, values, queries)
+        beta = check_real("beta", beta, minimum=0.0, maximum=700.0)
+        return xp.exp(beta * (overlaps - 1.0)) @ values
     order = check_int("order", order, minimum=2, maximum=12)
-    return ((queries @ _swap(keys)) ** (order - 1)) @ values
+    return (overlaps ** (order - 1)) @ values

@@ -9,7 +9,7 @@ import click
 from hebbian.cli._app import _json_number, _one_line, main
 
 #: The rules of ``hebbian attention capacity`` (those of hebbian.attention.capacity.RULES).
-_RULES = ("hebbian", "delta", "lsq", "softmax", "softmax1", "dense", "sdm")
+_RULES = ("hebbian", "delta", "lsq", "softmax", "softmax1", "dense", "dense-exp", "sdm")
 _FEATURE_MAPS = ("identity", "elu1", "dpfp1", "dpfp2", "dpfp3")
 _CAPACITY_FLAGS = {"dim": "--dim", "n_pairs": "--pairs", "beta": "--beta",
                    "order": "--order", "trials": "--trials", "passes": "--passes",
@@ -30,7 +30,7 @@ def attention(ctx):
 @click.option("--pairs", "n_pairs", type=int, required=True,
               help="Stored pairs, 1 to 16384.")  # fmt: skip
 @click.option("--beta", type=float, default=8.0, show_default=True,
-              help="Inverse temperature of softmax and softmax1, 0 to 700.")  # fmt: skip
+              help="Inverse temperature of softmax, softmax1, dense-exp: 0 to 700.")  # fmt: skip
 @click.option("--feature-map", "feature_map_name", type=click.Choice(_FEATURE_MAPS),
               default="identity", show_default=True,
               help="Feature map of hebbian, delta and lsq.")  # fmt: skip
@@ -57,11 +57,13 @@ def attention_capacity(rule, dim, n_pairs, beta, feature_map_name, order, passes
     Rules: hebbian (sum rule, W = sum v phi(k)^T), delta (the delta rule, --passes
     passes; one by default), lsq (least squares, the converged delta rule), softmax
     and softmax1 (softmax attention at --beta, Softmax1 with a null slot), dense
-    (sum_mu v_mu (k_mu . q)^(p-1), Krotov-Hopfield order p), sdm (Kanerva's sparse
+    (sum_mu v_mu (k_mu . q)^(p-1), Krotov-Hopfield order p), dense-exp
+    (sum_mu v_mu exp(beta (k_mu . q - 1)), Demircigil et al.'s exponential), sdm (Kanerva's sparse
     distributed memory: binary keys of d bits, --locations hard locations, --radius;
     the read normalised by the shared locations, Bricken and Pehlevan 2021; the
     default radius makes the activation probability (2 N r)^(-1/3)). rel_err_theory:
-    (N-1)/d (hebbian), max(0, 1-d/N) (lsq), (N-1)<s^(2(p-1))> (dense), the mean field
+    (N-1)/d (hebbian), max(0, 1-d/N) (lsq), (N-1)<s^(2(p-1))> (dense),
+    (N-1) e^(-2 beta) <e^(2 beta s)> (dense-exp), the mean field
     (softmax, softmax1); null where no formula applies (delta, sdm, other feature maps).
 
     \b

@@ -40,6 +40,7 @@ from hebbian.theory._core import as_real_array, scalar_or_array
 from hebbian.theory.vsa import wta_accuracy_general
 
 __all__ = [
+    "dense_exponential_relative_error",
     "dense_relative_error",
     "fast_weight_least_squares_loss",
     "hebbian_relative_error",
@@ -135,6 +136,24 @@ def dense_relative_error(n_pairs, dim, order: int) -> np.ndarray | float:
     return scalar_or_array((n - 1.0) * np.asarray(sphere_overlap_moment(d, p - 1)))
 
 
+def dense_exponential_relative_error(n_pairs, dim, beta) -> np.ndarray | float:
+    r"""Relative error of the exponential dense memory with unit keys, exactly.
+
+    The read :math:`\sum_\nu v_\nu e^{\beta(s_\nu - 1)}` gives the right value with
+    weight 1 and crosstalk of variance :math:`(N-1)\langle e^{2\beta(s-1)}\rangle
+    = (N-1)\,e^{-2\beta}\langle e^{2\beta s}\rangle` (:func:`sphere_overlap_mgf`;
+    Demircigil et al., J. Stat. Phys. 168, 288 (2017), for the separation
+    :math:`F(x) = e^x`). About :math:`N e^{2\beta^2/d - 2\beta}`, smallest at
+    :math:`\beta = d/2`: the crosstalk term of :func:`softmax_relative_error` without
+    its shrinkage.
+    """
+    n, d = _sizes(n_pairs, dim)
+    b = as_real_array("beta", beta, maximum=700.0, include_maximum=True)
+    n, d, b = np.broadcast_arrays(n, d, b)
+    mgf = np.asarray(sphere_overlap_mgf(2.0 * b, d))
+    return scalar_or_array((n - 1.0) * mgf * np.exp(-2.0 * b))
+
+
 def softmax_relative_error(
     n_pairs, dim, beta, *, normalization: str = "softmax"
 ) -> np.ndarray | float:
@@ -223,6 +242,8 @@ def relative_error(
         return 0.0 if n_pairs == 1 else None
     if rule == "dense":
         return float(dense_relative_error(n_pairs, dim, order))
+    if rule == "dense-exp":
+        return float(dense_exponential_relative_error(n_pairs, dim, beta))
     if rule in ("softmax", "softmax1"):
         return float(softmax_relative_error(n_pairs, dim, beta, normalization=rule))
     return None
