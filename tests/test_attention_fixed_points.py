@@ -1,7 +1,5 @@
 """Fixed points of the modern Hopfield update against beta, and its exponential capacity."""
 
-import io
-
 import numpy as np
 import pytest
 
@@ -14,16 +12,6 @@ from hebbian.attention.fixed_points import (
     regime_sweep,
     softmax_capacity,
 )
-
-TINY = [
-    ("n_pairs", 32),
-    ("dim", 8),
-    ("betas", [0.5, 4.0, 64.0]),
-    ("n_trials", 2),
-    ("max_steps", 100),
-    ("capacity_dims", [6, 8]),
-    ("reads", 200),
-]
 
 
 def test_three_regimes_appear_as_beta_grows():
@@ -108,25 +96,3 @@ def test_capacity_search_and_sweep_are_seeded():
 def test_bad_arguments_raise(call, message):
     with pytest.raises(ValueError, match=message):
         call()
-
-
-def test_tiny_experiment_runs_checks_and_plots():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    from hebbian.experiments.config import load_config
-    from hebbian.experiments.runner import check_result, plot_result, run_experiment
-
-    cfg = load_config("ramsauer2020_softmax_regimes")
-    ds = run_experiment(cfg, quick=True, overrides=TINY)
-    for var in ds.data_vars.values():
-        assert "long_name" in var.attrs
-    assert [r.quantity for r in check_result(ds)] == list(cfg.expected)
-    ax = Figure().add_subplot()
-    assert plot_result(ds, ax=ax) is ax and ax.has_data()
-    ax.figure.savefig(io.BytesIO(), format="png")
-    again = run_experiment(cfg, quick=True, overrides=TINY)
-    for key in ds.data_vars:
-        np.testing.assert_array_equal(ds[key].values, again[key].values)

@@ -1,19 +1,9 @@
 """Schlag et al.'s synthetic retrieval task with fixed random keys."""
 
-import io
-
 import numpy as np
 import pytest
 
 from hebbian.attention.fast_weight_task import task_loss, task_sequence
-
-TINY = [
-    ("feature_maps", ["identity", "dpfp1"]),
-    ("loads", [0.5, 1.0, 1.2]),
-    ("dim_key", 8),
-    ("n_trials", 2),
-    ("overwrite_keys", [4, 8]),
-]
 
 
 @pytest.mark.parametrize("name", ["dpfp1", "dpfp2", "dpfp3"])
@@ -74,28 +64,3 @@ def test_seeded_and_bad_arguments():
     ]:
         with pytest.raises(ValueError, match=message):
             task_loss(**kwargs)
-
-
-def test_tiny_experiment_runs_checks_and_plots():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    from hebbian.experiments.config import load_config
-    from hebbian.experiments.runner import check_result, plot_result, run_experiment
-
-    cfg = load_config("schlag2021_fast_weight_capacity")
-    ds = run_experiment(cfg, quick=True, overrides=TINY)
-    for var in ds.data_vars.values():
-        assert "long_name" in var.attrs
-    rows = check_result(ds)
-    assert [r.quantity for r in rows] == list(cfg.expected)
-    knees = {r.quantity: r for r in rows}
-    assert knees["knee_ratio_dpfp1"].passed and knees["knee_ratio_identity"].passed
-    ax = Figure().add_subplot()
-    assert plot_result(ds, ax=ax) is ax and ax.has_data()
-    ax.figure.savefig(io.BytesIO(), format="png")
-    again = run_experiment(cfg, quick=True, overrides=TINY)
-    for key in ds.data_vars:
-        np.testing.assert_array_equal(ds[key].values, again[key].values)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
-
 import numpy as np
 import pytest
 
@@ -112,36 +109,3 @@ def test_bad_arguments(kwargs, match):
     opt = kwargs.pop("optimizer", "gd")
     with pytest.raises(ValueError, match=match):
         train_memory(opt, **kwargs)
-
-
-TINY_OPTIMIZERS = [
-    ("n_classes", 8),
-    ("dim", 8),
-    ("embedding_correlations", [0.0, 0.5]),
-    ("n_steps", 40),
-    ("snapshot_steps", [10, 40]),
-    ("loss_target", 1.5),
-    ("trials", 2),
-]
-
-
-def test_tiny_optimizer_experiment():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    from hebbian.experiments import check_result, load_config, plot_result, run_experiment
-
-    cfg = load_config("wang2025_muon_tail_classes")
-    ds = run_experiment(cfg, quick=True, overrides=TINY_OPTIMIZERS)
-    assert json.loads(ds.attrs["parameters"])["trials"] == 2
-    for var in ds.data_vars.values():
-        assert "long_name" in var.attrs
-    assert [r.quantity for r in check_result(ds)] == list(cfg.expected)
-    ax = Figure().add_subplot()
-    assert plot_result(ds, ax=ax) is ax and ax.has_data()
-    ax.figure.savefig(io.BytesIO(), format="png")
-    again = run_experiment(cfg, quick=True, overrides=TINY_OPTIMIZERS)
-    for key in ds.data_vars:
-        np.testing.assert_array_equal(ds[key].values, again[key].values)

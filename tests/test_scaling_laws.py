@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
-
 import numpy as np
 import pytest
 
@@ -167,34 +164,3 @@ def test_bad_theory_arguments():
         zipf_tail_mass(10, 2.0, 11)
     with pytest.raises(ValueError, match="n_samples"):
         missing_mass(10, 2.0, -1)
-
-
-TINY_SCALING = [
-    ("zipf_exponents", [2.0]),
-    ("dims", [40, 80, 160]),
-    ("n_samples", [10, 100]),
-    ("samples_dim", 120),
-    ("trials", 4),
-]
-
-
-def test_tiny_scaling_experiment():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    from hebbian.experiments import check_result, load_config, plot_result, run_experiment
-
-    cfg = load_config("cabannes2024_associative_memory_scaling")
-    ds = run_experiment(cfg, quick=True, overrides=TINY_SCALING)
-    assert json.loads(ds.attrs["parameters"])["trials"] == 4
-    for var in ds.data_vars.values():
-        assert "long_name" in var.attrs
-    assert [r.quantity for r in check_result(ds)] == list(cfg.expected)
-    ax = Figure().add_subplot()
-    assert plot_result(ds, ax=ax) is ax and ax.has_data()
-    ax.figure.savefig(io.BytesIO(), format="png")
-    again = run_experiment(cfg, quick=True, overrides=TINY_SCALING)
-    for key in ds.data_vars:
-        np.testing.assert_array_equal(ds[key].values, again[key].values)

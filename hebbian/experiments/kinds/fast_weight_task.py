@@ -34,6 +34,7 @@ import xarray as xr
 from hebbian.attention.layers import FEATURE_MAPS
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
+from hebbian.experiments.kinds.multitasking_threshold import crossing_dilution
 from hebbian.experiments.plotting import drawn, panel_row
 from hebbian.theory.attention import fast_weight_least_squares_loss
 
@@ -41,19 +42,6 @@ __all__ = ["FastWeightTask"]
 
 _SETTING1_RULES = ("sum", "lsq")
 _SETTING2_RULES = ("sum", "delta")
-
-
-def _knee(n_keys: np.ndarray, loss: np.ndarray, level: float) -> float:
-    """First ``S`` where ``loss`` rises above ``level``, interpolated linearly.
-
-    NaN when it never does, or is above it already at the first ``S``.
-    """
-    above = np.nonzero(loss > level)[0]
-    if above.size == 0 or above[0] == 0:
-        return float("nan")
-    j = int(above[0])
-    s0, s1, l0, l1 = n_keys[j - 1], n_keys[j], loss[j - 1], loss[j]
-    return float(s0 + (level - l0) * (s1 - s0) / (l1 - l0))
 
 
 @register
@@ -197,8 +185,9 @@ class FastWeightTask(ExperimentKind):
             s = ds.n_keys.sel(feature_map=m).values.astype(float)
             d = float(ds.d_dot.sel(feature_map=m))
             lsq = ds.loss.sel(rule="lsq", feature_map=m).values
-            out[f"knee_ratio_{m}"] = _knee(s, lsq, level) / d
-            sum_knees.append(_knee(s, ds.loss.sel(rule="sum", feature_map=m).values, level) / d)
+            out[f"knee_ratio_{m}"] = crossing_dilution(s, lsq, level) / d
+            summed = ds.loss.sel(rule="sum", feature_map=m).values
+            sum_knees.append(crossing_dilution(s, summed, level) / d)
         finite = [k for k in sum_knees if np.isfinite(k)]
         out["sum_max_knee_ratio"] = max(finite) if finite else nan
         if "identity" in ds.feature_map.values:

@@ -29,7 +29,11 @@ __all__ = ["MultitaskingThreshold", "crossing_dilution"]
 
 
 def crossing_dilution(dilution: np.ndarray, fraction: np.ndarray, level: float) -> float:
-    """Return the first ``d`` where ``fraction`` reaches ``level`` (interpolated; NaN if none)."""
+    """Return the first ``d`` where ``fraction`` reaches ``level`` (interpolated; NaN if none).
+
+    Any rising curve: the self-coupling and fast-weight kinds use it too. NaN as well
+    when the first point is at or above ``level``.
+    """
     above = np.nonzero(np.asarray(fraction) >= level)[0]
     if above.size == 0 or above[0] == 0:
         return float("nan")
