@@ -16,10 +16,21 @@ import pytest
 
 from hebbian.vsa.baselines import (
     ALS_TOLERANCE,
+    ISTA_SPARSITY,
+    ISTA_TOLERANCE,
+    MSC_STEP,
+    MSC_THRESHOLD,
+    MSC_TOLERANCE,
+    MW_STEP,
+    MW_TOLERANCE,
     PGD_STEP,
     PGD_TOLERANCE,
     SOLVERS,
     als,
+    fista,
+    ista,
+    map_seeking,
+    multiplicative_weights,
     projected_gradient,
 )
 from hebbian.vsa.trials import FACTORIZERS, METHODS, resonator_trials
@@ -71,6 +82,68 @@ def descend_reference(s, books, method, max_iterations):
     return [int(np.argmax(np.abs(v))) for v in sims], iterations, converged
 
 
+def others_reference(s, books, method, max_iterations):
+    """One problem, ISTA, FISTA, MW or MSC as printed, in float64 (MW's weights kept
+    unnormalised, as in the authors' code). Returns the decode, the iterations, the
+    convergence flag and the signs of the last real states."""
+    s = np.asarray(s, dtype=np.float64)
+    X = [np.asarray(b, dtype=np.float64) for b in books]
+    F = len(X)
+    if method == "mw":
+        w = [np.ones(Xf.shape[1]) for Xf in X]
+        a = [wf / wf.sum() for wf in w]
+    else:
+        a = [np.ones(Xf.shape[1]) for Xf in X]
+    y = [af.copy() for af in a]  # FISTA's auxiliary points
+    momentum = [1.0] * F
+    x = [X[f] @ a[f] for f in range(F)]
+    converged = False
+    iterations = 0
+    while not converged and iterations < max_iterations:
+        previous = [af.copy() for af in a]
+        done = []
+        for f in range(F):
+            p = np.prod([x[g] for g in range(F) if g != f], axis=0)
+            if method in ("ista", "fista"):
+                Xi = p[:, None] * X[f]
+                L = np.linalg.eigvalsh(Xi.T @ Xi)[-1]
+                step = 1.0 / L if L != 0 else 1e-3
+                point = y[f] if method == "fista" else a[f]
+                gradient = -(Xi.T @ (s - Xi @ point))
+                v = point - step * gradient
+                a[f] = np.sign(v) * np.maximum(np.abs(v) - ISTA_SPARSITY * step, 0.0)
+                if method == "fista":
+                    t_next = (1 + np.sqrt(1 + 4 * momentum[f] ** 2)) / 2
+                    y[f] = a[f] + (momentum[f] - 1) / t_next * (a[f] - previous[f])
+                    momentum[f] = t_next
+                change = np.mean(np.abs(a[f] - previous[f]))
+                done.append(change < ISTA_TOLERANCE)
+            else:
+                gradient = -(X[f].T @ (s * p))
+                if method == "mw":
+                    w[f] = w[f] * (1 - MW_STEP * gradient / np.max(np.abs(gradient)))
+                    a[f] = w[f] / w[f].sum()
+                    change = np.mean(np.abs(a[f] - previous[f])) / MW_STEP
+                    active = np.sum(a[f] > 1e-2) / len(a[f])
+                    done.append(active <= 0.5 and change < MW_TOLERANCE)
+                else:
+                    g_min = np.min(gradient)
+                    direction = 1 + gradient / abs(g_min) if g_min != 0 else 0 * gradient
+                    a[f] = a[f] - MSC_STEP * direction
+                    a[f][a[f] < MSC_THRESHOLD] = 0.0
+                    change = np.mean(np.abs(a[f] - previous[f])) / MSC_STEP
+                    done.append(change < MSC_TOLERANCE)
+            x[f] = X[f] @ a[f]
+        iterations += 1
+        converged = all(done)
+    indices = [int(np.argmax(np.abs(x[f] @ X[f]))) for f in range(F)]
+    states = np.array([np.where(xf >= 0, 1, -1) for xf in x], dtype=np.int8)
+    return indices, iterations, converged, states
+
+
+NEW = {"ista": ista, "fista": fista, "mw": multiplicative_weights, "msc": map_seeking}
+
+
 def problems(rng, N, sizes, T):
     books = [rng.choice(np.array([-1, 1], dtype=np.int8), size=(N, D)) for D in sizes]
     truth = np.stack([rng.integers(0, D, size=T) for D in sizes], axis=1)
@@ -102,6 +175,53 @@ def test_batched_equals_the_reference(method):
     assert stops.min() > 0  # both stops seen: converged and capped
 
 
+@pytest.mark.parametrize("method", sorted(NEW))
+def test_new_batched_equals_the_reference(method):
+    # Overloaded problems (some trials fail), unequal codebooks, tight and loose caps:
+    # the batched code follows each trial of the plain loop step by step.
+    rng = np.random.default_rng(11)
+    stops = np.zeros(2, dtype=int)
+    for N, sizes, T, cap in [
+        (60, (6, 6, 6), 12, 1),
+        (60, (6, 6, 6), 12, 60),
+        (70, (3, 8, 5), 12, 4),
+        (80, (12, 12), 12, 60),
+    ]:
+        s, books, _ = problems(rng, N, sizes, T)
+        fast = NEW[method](s, books, max_iterations=cap)
+        for i in range(T):
+            indices, iterations, converged, states = others_reference(s[i], books, method, cap)
+            assert list(fast.indices[i]) == indices, (N, cap, i)
+            assert fast.iterations[i] == iterations, (N, cap, i)
+            assert fast.converged[i] == converged, (N, cap, i)
+            np.testing.assert_array_equal(fast.states[i], states, err_msg=f"{N} {cap} {i}")
+        stops += [fast.converged.sum(), (~fast.converged).sum()]
+    assert stops.min() > 0  # both stops seen: converged and capped
+
+
+@pytest.mark.parametrize("method", sorted(NEW))
+def test_new_methods_solve_easy_problems(method):
+    rng = np.random.default_rng(4)
+    s, books, truth = problems(rng, 400, (6, 6, 6), 40)
+    result = SOLVERS[method](s, books, weights="op", order="sequential", max_iterations=10_000,
+                             cycle_length=20, rng=None)  # fmt: skip
+    np.testing.assert_array_equal(result.indices, truth)
+    assert result.converged.all()
+    assert not result.limit_cycle.any()
+    assert set(np.unique(result.states)) <= {-1, 1} and result.states.dtype == np.int8
+    # the states are the codevectors up to sign, so the raw signs multiply to +1
+    np.testing.assert_array_equal(result.sign_product, np.ones(40, dtype=np.int8))
+
+
+@pytest.mark.parametrize("method", sorted(NEW))
+def test_new_methods_deterministic_under_a_seed(method):
+    options = dict(batch_size=20, seed=5, max_iterations=200)
+    first = resonator_trials(300, 3, 8, 40, method=method, **options)
+    second = resonator_trials(300, 3, 8, 40, method=method, **options)
+    for key in ("accuracy", "accuracy_all", "converged_fraction", "iterations_mean"):
+        assert first[key] == second[key], key
+
+
 @pytest.mark.parametrize("method", ["als", "pgd"])
 def test_every_factor_recovered_in_a_tiny_search_space(method):
     rng = np.random.default_rng(1)
@@ -116,8 +236,9 @@ def test_every_factor_recovered_in_a_tiny_search_space(method):
 
 
 def test_registered_with_the_trial_driver():
-    assert {"resonator", "als", "pgd"} <= set(METHODS)
-    assert FACTORIZERS["als"] is SOLVERS["als"] and FACTORIZERS["pgd"] is SOLVERS["pgd"]
+    assert {"resonator", "als", "pgd", "ista", "fista", "mw", "msc"} <= set(METHODS)
+    for name in SOLVERS:
+        assert FACTORIZERS[name] is SOLVERS[name]
 
 
 def test_als_far_below_the_resonator():
@@ -179,6 +300,18 @@ def test_bad_trial_inputs_refused_in_one_line(kwargs, match):
         (lambda s, b: projected_gradient(s, b, max_iterations=5, step=0), "step"),
         (lambda s, b: projected_gradient(s, b, max_iterations=True), "max_iterations"),
         (lambda s, b: projected_gradient(s, [], max_iterations=5), "codebooks"),
+        (lambda s, b: ista(s, b, max_iterations=0), "max_iterations"),
+        (lambda s, b: ista(s, b, max_iterations=5, sparsity=-0.1), "sparsity"),
+        (lambda s, b: ista(s * 3, b, max_iterations=5), "composite"),
+        (lambda s, b: fista(s, b, max_iterations=5, tolerance=0), "tolerance"),
+        (lambda s, b: fista(s, b, max_iterations=5, sparsity="a"), "sparsity"),
+        (lambda s, b: multiplicative_weights(s, b, max_iterations=5, step=1.0), "step"),
+        (lambda s, b: multiplicative_weights(s, b, max_iterations=5, step=0), "step"),
+        (lambda s, b: multiplicative_weights(s, b, max_iterations=5, tolerance=-1), "tolerance"),
+        (lambda s, b: map_seeking(s, b, max_iterations=5, step=-0.1), "step"),
+        (lambda s, b: map_seeking(s, b, max_iterations=5, threshold=-1e-5), "threshold"),
+        (lambda s, b: map_seeking(s, b, max_iterations=5, tolerance=float("nan")), "tolerance"),
+        (lambda s, b: map_seeking(s, [b[0][:-1]], max_iterations=5), "codebooks"),
     ],
 )
 def test_bad_solver_inputs_refused_in_one_line(call, match):

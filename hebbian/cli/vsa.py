@@ -167,7 +167,7 @@ def resonator_capacity(dimension, factors, trials, codebooks, target, weights, m
     Kent et al. 2020: the D_f at which the accuracy per factor falls through 0.99 with
     at most 0.001 D_f^F iterations, linearly interpolated between measured sizes.
     --max-iterations fixes the cap at every size instead (their optimisation baselines,
-    --method als|pgd, ran to convergence: --max-iterations 10000).
+    --method als|pgd|ista|fista|mw|msc, ran to convergence: --max-iterations 10000).
 
     \b
     Example:

@@ -15,7 +15,8 @@ CuPy (array-API style, the array module from :func:`hebbian.device.array_module`
   codevectors (Frady, Kent, Olshausen, Sommer and Kent, Frady, Sommer, Olshausen, Neural
   Computation 32, 2311 and 2332 (2020)).
 * :mod:`hebbian.vsa.baselines` -- Kent et al.'s optimisation baselines (alternating
-  least squares, projected gradient descent); :mod:`hebbian.vsa.stochastic` -- the
+  least squares, projected gradient descent, ISTA, FISTA, multiplicative weights, a
+  map-seeking circuit); :mod:`hebbian.vsa.stochastic` -- the
   stochastic threshold factorizer (Langenegger et al., Nature Nanotechnology 18, 479
   (2023)); :mod:`hebbian.vsa.complex_resonator` -- the resonator on phasor codebooks.
 * :mod:`hebbian.vsa.trials` -- factorizers on random problems: accuracy, speed and
@@ -30,7 +31,14 @@ Examples
 True
 """
 
-from hebbian.vsa.baselines import als, projected_gradient
+from hebbian.vsa.baselines import (
+    als,
+    fista,
+    ista,
+    map_seeking,
+    multiplicative_weights,
+    projected_gradient,
+)
 from hebbian.vsa.capacity import (
     BinomialRate,
     bloom_false_positives,
@@ -71,7 +79,11 @@ __all__ = [
     "bundle_retrieval_accuracy",
     "complex_resonate",
     "complex_resonator_trials",
+    "fista",
     "hypervector_model",
+    "ista",
+    "map_seeking",
+    "multiplicative_weights",
     "operational_capacity",
     "projected_gradient",
     "resonate",

@@ -59,8 +59,7 @@ def _resonator(composite, books, *, weights, order, max_iterations, cycle_length
 FACTORIZERS = {
     "resonator": _resonator,
     "stochastic": stochastic_solver,
-    "als": BASELINES["als"],
-    "pgd": BASELINES["pgd"],
+    **BASELINES,
 }
 
 #: Their names.
