@@ -15,8 +15,10 @@ the fraction of trials with every factor right, and the iterations.
 
 The factorizer is the resonator network by default; ``methods`` adds Kent et al.'s
 optimisation baselines (``als``: alternating least squares, ``pgd``: projected gradient
-descent, :mod:`hebbian.vsa.baselines`) or the stochastic threshold factorizer of
-Langenegger et al. (:mod:`hebbian.vsa.stochastic`), on the same problems' distribution.
+descent, ``ista`` and ``fista``: iterative soft thresholding and its fast form, ``mw``:
+multiplicative weights, ``msc``: map-seeking circuits; :mod:`hebbian.vsa.baselines`) or
+the stochastic threshold factorizer of Langenegger et al. (:mod:`hebbian.vsa.stochastic`),
+on the same problems' distribution.
 ``max_iterations`` replaces the authors' cap by a fixed one: their baselines ran to
 convergence.
 
@@ -41,7 +43,11 @@ from hebbian.experiments.kinds.capacity import crossing_load
 __all__ = ["ResonatorCapacity"]
 
 _WEIGHTS = ("op", "ols")
-_METHODS = ("resonator", "als", "pgd", "stochastic")
+_METHODS = ("resonator", "stochastic", "als", "pgd", "ista", "fista", "mw", "msc")
+#: The factorizers other than the resonator, whose weights and order do not matter.
+_OTHERS = _METHODS[1:]
+#: Kent et al.'s optimisation baselines, with a published capacity each.
+_BASELINES = ("als", "pgd", "ista", "fista", "mw", "msc")
 _ORDERS = ("sequential", "synchronous")
 _LINES = {"op": "-", "ols": "--"}
 
@@ -105,20 +111,16 @@ class ResonatorCapacity(ExperimentKind):
             maximum=100_000,
             default=0,
         ),  # fmt: skip
-        "published_als": Param(
-            "float",
-            "published capacity D_f of ALS, 0: none",
-            minimum=0,
-            maximum=100_000,
-            default=0,
-        ),  # fmt: skip
-        "published_pgd": Param(
-            "float",
-            "published capacity D_f of PGD, 0: none",
-            minimum=0,
-            maximum=100_000,
-            default=0,
-        ),  # fmt: skip
+        **{
+            f"published_{m}": Param(
+                "float",
+                f"published capacity D_f of {m.upper()}, 0: none",
+                minimum=0,
+                maximum=100_000,
+                default=0,
+            )
+            for m in _BASELINES
+        },
     }
     obtained_quantities = (
         "op_accuracy_at_published",
@@ -126,8 +128,7 @@ class ResonatorCapacity(ExperimentKind):
         "op_capacity",
         "ols_capacity",
         "synchronous_accuracy_at_published",
-        "als_capacity",
-        "pgd_capacity",
+        *(f"{m}_capacity" for m in _BASELINES),
         "stochastic_capacity",
     )
     max_points = 2000
@@ -215,7 +216,7 @@ class ResonatorCapacity(ExperimentKind):
                     ds.accuracy.sel(factorizer="resonator", weights="op", order="synchronous",
                                     codebook_size=params["published_op"])
                 )  # fmt: skip
-        for m in ("als", "pgd", "stochastic"):
+        for m in _OTHERS:
             if m in methods:  # weights do not matter to these: the first is read
                 curve = sequential.sel(factorizer=m).isel(weights=0)
                 out[f"{m}_capacity"] = crossing_load(sizes, curve.values, params["target"])
@@ -239,7 +240,7 @@ class ResonatorCapacity(ExperimentKind):
                         label=f"{name}: per factor")  # fmt: skip
             ax.plot(sizes, sub.accuracy_all, color=f"C{k}", ls=":", marker=".", ms=3,
                     label=f"{name}: all factors")  # fmt: skip
-        for name in ("op", "ols", "als", "pgd"):
+        for name in ("op", "ols", *_BASELINES):
             if params.get(f"published_{name}"):
                 x = params[f"published_{name}"]
                 ax.axvline(x, color="k", ls=_LINES.get(name, "-."), lw=0.8)
