@@ -188,6 +188,7 @@ class VSAMembership(ExperimentKind):
 
     def plot(self, ds, ax=None):
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
         from hebbian.theory.vsa import membership_dimension_gaussian
 
@@ -204,15 +205,23 @@ class VSAMembership(ExperimentKind):
                 sub = ds.ratio.sel(model=model, universe=U)
                 ax.plot(ns, sub, marker, color=color, mfc="none", ms=5,
                         label=f"{model}, U = {U}")  # fmt: skip
-                theory = membership_dimension_gaussian(str(model), grid, int(U), delta)
-                ax.plot(grid, drawn_log(theory / _scale(grid, U, delta)), color=color, lw=1,
+                # MAP-B: even n only (an even n shares its member mean with n + 1: a zigzag)
+                line = grid if model == "map-i" else np.unique(2 * np.maximum(grid // 2, 1))
+                theory = membership_dimension_gaussian(str(model), line, int(U), delta)
+                ax.plot(line, drawn_log(theory / _scale(line, U, delta)), color=color, lw=1,
                         ls="-" if j == 0 else "--")  # fmt: skip
             bound = 56.0 * math.log(2.0 * U / delta) / math.log(U / delta)
             ax.axhline(bound, color="k", lw=1, ls=":" if j == 0 else "-.",
                        label=f"56 ln(2U/δ)/ln(U/δ), U = {U}")  # fmt: skip
+        if "map-i" in ds.model.values:
+            ax.axhline(8.0, color="C0", ls=":", lw=1, label="8: Hoeffding bound, MAP-I")
         ax.plot([], [], "k-", lw=1, label="Gaussian estimate")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.set_xticks(ns, [str(n) for n in ns])
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(FormatStrFormatter("%g"))
         ax.set_xlabel("set size n")
         ax.set_ylabel("minimal D / (n ln(U/δ))")
         ax.set_title(f"Set membership in a bundle, δ = {delta:g}, "
