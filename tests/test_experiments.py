@@ -51,6 +51,7 @@ def test_there_are_configs_for_every_kind():
         "fast_weight_task",
         "scaling_laws",
         "optimizer_tail_classes",
+        "vsa_membership",
     }
 
 
@@ -347,6 +348,14 @@ TINY = {
         ("snapshot_steps", [10, 40]),
         ("loss_target", 1.5),
         ("trials", 2),
+    ],
+    "clarkson2023_vsa_membership_scaling": [
+        ("models", ["map-i", "map-b"]),
+        ("n_items", [2, 4]),
+        ("universes", [20]),
+        ("delta", 0.2),
+        ("n_trials", 10),
+        ("rtol", 0.25),
     ],
 }
 

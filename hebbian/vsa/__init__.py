@@ -41,8 +41,12 @@ from hebbian.vsa.baselines import (
 )
 from hebbian.vsa.capacity import (
     BinomialRate,
+    MembershipSearch,
     bloom_false_positives,
     bundle_retrieval_accuracy,
+    membership_failures,
+    membership_min_dimension,
+    membership_threshold,
     sequence_retrieval_accuracy,
 )
 from hebbian.vsa.complex_resonator import complex_resonate, complex_resonator_trials
@@ -73,6 +77,7 @@ __all__ = [
     "BinomialRate",
     "BloomFilter",
     "HypervectorModel",
+    "MembershipSearch",
     "ResonatorResult",
     "als",
     "bloom_false_positives",
@@ -83,6 +88,9 @@ __all__ = [
     "hypervector_model",
     "ista",
     "map_seeking",
+    "membership_failures",
+    "membership_min_dimension",
+    "membership_threshold",
     "multiplicative_weights",
     "operational_capacity",
     "projected_gradient",
