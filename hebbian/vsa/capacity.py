@@ -28,7 +28,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaln
 
 from hebbian._validation import as_generator, check_int, check_real
 from hebbian.vsa.models import MAX_DIMENSION, BloomFilter, HypervectorModel, hypervector_model
@@ -328,7 +327,8 @@ def _member_mean(name: str, n: int) -> float:
         return 1.0
     m = n - 1
     k = m // 2
-    return math.exp(gammaln(m + 1) - gammaln(k + 1) - gammaln(m - k + 1) - m * math.log(2.0))
+    log_binomial = math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1)
+    return math.exp(log_binomial - m * math.log(2.0))
 
 
 def membership_threshold(model: str, dimension: int, n_items: int) -> float:
