@@ -327,8 +327,7 @@ def _member_mean(name: str, n: int) -> float:
         return 1.0
     m = n - 1
     k = m // 2
-    log_binomial = math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1)
-    return math.exp(log_binomial - m * math.log(2.0))
+    return math.comb(m, k) / (1 << m)  # exact integers, one correctly rounded division
 
 
 def membership_threshold(model: str, dimension: int, n_items: int) -> float:
