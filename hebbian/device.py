@@ -17,6 +17,7 @@ __all__ = [
     "GPUUnavailableError",
     "array_module",
     "array_module_of",
+    "to_host",
     "gpu_unavailable_reason",
     "require_cupy",
     "resolve_device",
@@ -117,3 +118,10 @@ def array_module_of(*arrays):
     import numpy
 
     return numpy
+
+
+def to_host(array):
+    """Return a NumPy copy (or the array itself) of a NumPy or CuPy array."""
+    import numpy
+
+    return array.get() if hasattr(array, "__cuda_array_interface__") else numpy.asarray(array)

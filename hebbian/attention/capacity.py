@@ -46,7 +46,7 @@ from hebbian.attention.layers import (
     softmax_attention,
 )
 from hebbian.attention.sdm import SparseDistributedMemory
-from hebbian.device import array_module
+from hebbian.device import array_module, to_host
 
 __all__ = [
     "CHUNK_ENTRIES",
@@ -251,7 +251,7 @@ def retrieval_trials(
             reads = _reads(rule, keys, values, beta=beta, feature_map_name=feature_map_name,
                            order=order, passes=passes)  # fmt: skip
         squared = xp.sum((reads - values) ** 2, axis=-1) / dim
-        errors.append(np.asarray(_to_host(xp.mean(squared, axis=-1))))
+        errors.append(np.asarray(to_host(xp.mean(squared, axis=-1))))
         for start in range(0, size, score_chunk):
             stop = min(size, start + score_chunk)
             scores = reads[start:stop] @ values[start:stop].swapaxes(-1, -2)
@@ -270,7 +270,3 @@ def retrieval_trials(
         wta_correct=correct,
         reads=trials * n_pairs,
     )
-
-
-def _to_host(array):
-    return array.get() if hasattr(array, "get") else array

@@ -62,9 +62,9 @@ import numpy as np
 
 from hebbian._blas import blas_threads
 from hebbian._validation import check_real
+from hebbian.device import to_host
 from hebbian.vsa.resonator import (
     ResonatorResult,
-    _host,
     _int,
     _module_of,
     _result,
@@ -218,18 +218,18 @@ def _descend(
         done = still.copy() if it < max_iterations else xp.ones_like(still)
         if not bool(done.any()):
             continue
-        done_host = _host(done)
+        done_host = to_host(done)
         rows = active[done_host]
         iterations[rows] = it
-        converged[rows] = _host(still)[done_host]
+        converged[rows] = to_host(still)[done_host]
         for f in range(F):
             xf = x[f][done]
             sims = xf @ Xs[f]  # proportional to the cosines: codevectors all of norm sqrt(N)
             best = xp.argmax(xp.abs(sims), axis=1)
             overlap = xp.take_along_axis(sims, best[:, None], axis=1)[:, 0]
-            indices[rows, f] = _host(best)
-            signs[rows, f] = _host(xp.where(overlap >= 0, 1, -1)).astype(np.int8)
-            final[rows, f] = _host(xp.where(xf >= 0, 1, -1)).astype(np.int8)
+            indices[rows, f] = to_host(best)
+            signs[rows, f] = to_host(xp.where(overlap >= 0, 1, -1)).astype(np.int8)
+            final[rows, f] = to_host(xp.where(xf >= 0, 1, -1)).astype(np.int8)
         keep_host = np.flatnonzero(~done_host)
         if keep_host.size == 0:
             break

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hebbian._validation import as_generator, check_int, check_real
+from hebbian.device import to_host
 from hebbian.vsa.models import MAX_DIMENSION, BloomFilter, HypervectorModel, hypervector_model
 
 __all__ = [
@@ -383,10 +384,6 @@ def _check_membership(model: object, n_items, universe, sampling):
     return n, U
 
 
-def _host(xp, x) -> np.ndarray:
-    return x if xp is np else xp.asnumpy(x)
-
-
 def _nonmember_scores(model, bundle, others: int, rng, sampling: str):
     """Scores :math:`\\langle s, a\\rangle` of ``others`` fresh atoms, shape (t, others)."""
     xp, D = model.xp, model.dimension
@@ -398,7 +395,7 @@ def _nonmember_scores(model, bundle, others: int, rng, sampling: str):
         # s in {-1, +1}^D: <s, a> = sum of D independent fair signs, whatever s is
         return xp.asarray(2 * rng.binomial(D, 0.5, size=(t, others)) - D)
     # MAP-I: <s, a> = sum_v v (2 B_v - c_v), B_v ~ Bin(c_v, 1/2), c_v = #{i : |s_i| = v}
-    magnitude = np.abs(_host(xp, bundle))
+    magnitude = np.abs(to_host(bundle))
     counts = np.stack([np.bincount(row, minlength=int(magnitude.max()) + 1) for row in magnitude])
     values = np.flatnonzero(counts.any(axis=0))
     values = values[values > 0]

@@ -37,11 +37,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from hebbian._validation import check_choice, check_real
-from hebbian.device import array_module
+from hebbian.device import array_module, to_host
 from hebbian.vsa.resonator import (
     ResonatorResult,
     _generator,
-    _host,
     _int,
     _module_of,
     check_array,
@@ -133,7 +132,7 @@ def _check_phasors(name: str, array, xp, ndim: tuple[int, ...]):
     arr = check_array(name, array, xp, ndim, "biufc", "unit-modulus numbers")
     bad = ~(xp.abs(xp.abs(arr.astype(xp.complex128)) - 1.0) <= UNIT_MODULUS_TOLERANCE)
     if bool(bad.any()):
-        value = _host(arr[bad][:1])[0].item()
+        value = to_host(arr[bad][:1])[0].item()
         raise ValueError(
             f"{name} entries must have modulus 1 (within {UNIT_MODULUS_TOLERANCE}), got {value!r}"
         )
@@ -191,19 +190,19 @@ def _run(xp, s, Xs, conj_books, transposed, max_iterations, tolerance):
             done[:] = True
         if not bool(done.any()):
             continue
-        done_host = _host(done)
+        done_host = to_host(done)
         rows = active[done_host]
         iterations[rows] = it
-        converged[rows] = _host(still)[done_host]
+        converged[rows] = to_host(still)[done_host]
         for f in range(F):
             xf = x[f][:t][done]
             sims = xf @ conj_books[f]  # <x_f, X_f[:, c]> for every c
             best = xp.argmax(xp.abs(sims), axis=1)
             overlap = xp.take_along_axis(sims, best[:, None], axis=1)[:, 0]
-            indices[rows, f] = _host(best)
-            signs[rows, f] = _host(xp.where(overlap.real >= 0, 1, -1)).astype(np.int8)
-            phases[rows, f] = _host(xp.angle(overlap)).astype(np.float64)
-            final[rows, f] = _host(xf)
+            indices[rows, f] = to_host(best)
+            signs[rows, f] = to_host(xp.where(overlap.real >= 0, 1, -1)).astype(np.int8)
+            phases[rows, f] = to_host(xp.angle(overlap)).astype(np.float64)
+            final[rows, f] = to_host(xf)
         running = retire(xp, done_host, active, (s, *x, *conj), t)
         if running is None:
             break

@@ -33,7 +33,7 @@ import numpy as np
 from hebbian._blas import blas_threads
 from hebbian._parallel import in_threads, split, workers
 from hebbian._validation import as_generator, check_choice, check_int
-from hebbian.device import require_cupy
+from hebbian.device import require_cupy, to_host
 
 __all__ = [
     "OLS_ZERO",
@@ -135,11 +135,6 @@ def _module_of(array: object):
     return np
 
 
-def _host(array) -> np.ndarray:
-    """Return a NumPy copy of a NumPy or CuPy array."""
-    return array.get() if hasattr(array, "__cuda_array_interface__") else np.asarray(array)
-
-
 def check_array(name: str, array, xp, ndim: tuple[int, ...], kinds: str, what: str):
     """Return ``array`` as an ``xp`` array with ``ndim`` dimensions and a dtype of ``kinds``.
 
@@ -162,7 +157,8 @@ def _check_bipolar(name: str, array, xp, ndim: tuple[int, ...]):
     arr = check_array(name, array, xp, ndim, "biuf", "-1 or +1")
     bad = (arr != 1) & (arr != -1)
     if bool(bad.any()):
-        raise ValueError(f"{name} entries must be -1 or +1, got {_host(arr[bad][:1])[0].item()!r}")
+        first = to_host(arr[bad][:1])[0].item()
+        raise ValueError(f"{name} entries must be -1 or +1, got {first!r}")
     return arr
 
 
@@ -384,20 +380,20 @@ def _run(xp, s, Xs, left, right, order, max_iterations, cycle_length):
             done[:] = True
         if not bool(done.any()):
             continue
-        done_host = _host(done)
+        done_host = to_host(done)
         rows = active[done_host]
         iterations[rows] = it
-        converged[rows] = _host(still)[done_host]
+        converged[rows] = to_host(still)[done_host]
         if cycled is not None:
-            limit_cycle[rows] = _host(cycled)[done_host]
+            limit_cycle[rows] = to_host(cycled)[done_host]
         for f in range(F):
             xf = states[f][done]
             sims = xf @ Xs[f]  # (finished, D_f): integers, exact
             best = xp.argmax(xp.abs(sims), axis=1)
             overlap = xp.take_along_axis(sims, best[:, None], axis=1)[:, 0]
-            indices[rows, f] = _host(best)
-            signs[rows, f] = _host(xp.where(overlap >= 0, 1, -1)).astype(np.int8)
-            final[rows, f] = _host(xf).astype(np.int8)
+            indices[rows, f] = to_host(best)
+            signs[rows, f] = to_host(xp.where(overlap >= 0, 1, -1)).astype(np.int8)
+            final[rows, f] = to_host(xf).astype(np.int8)
         running = retire(xp, done_host, active, (s, prod, *x), t)
         if running is None:
             break

@@ -38,10 +38,10 @@ import numpy as np
 
 from hebbian._blas import blas_threads
 from hebbian._validation import check_real
+from hebbian.device import to_host
 from hebbian.vsa.resonator import (
     ResonatorResult,
     _generator,
-    _host,
     _int,
     _module_of,
     check_problem,
@@ -214,17 +214,17 @@ def _run(xp, s, forward, backward_t, noise, jitter, threshold, stop, max_iterati
             done = xp.ones(t, dtype=bool)
         if not bool(done.any()):
             continue
-        done_host = _host(done)
+        done_host = to_host(done)
         rows = active[done_host]
         iterations[rows] = it
-        converged[rows] = _host(high)[done_host]
+        converged[rows] = to_host(high)[done_host]
         for f in range(F):
             xf = x[f][:t][done]
             c = best[f][:t][done]
             overlap = xp.sum(xf * forward[f].T[c], axis=1)  # x_f . X_f[:, c]
-            indices[rows, f] = _host(c)
-            signs[rows, f] = _host(xp.where(overlap >= 0, 1, -1)).astype(np.int8)
-            final[rows, f] = _host(xf).astype(np.int8)
+            indices[rows, f] = to_host(c)
+            signs[rows, f] = to_host(xp.where(overlap >= 0, 1, -1)).astype(np.int8)
+            final[rows, f] = to_host(xf).astype(np.int8)
         running = retire(xp, done_host, active, (s, prod, *x, *best), t)
         if running is None:
             break
@@ -354,7 +354,7 @@ def stochastic_factorize(
     backward_t = []
     for X in books:
         if backward_flip > 0:
-            X = xp.asarray(_flip_bits(_host(X), backward_flip, rng))
+            X = xp.asarray(_flip_bits(to_host(X), backward_flip, rng))
         backward_t.append(xp.ascontiguousarray(X.T, dtype=xp.float64))
     options = (noise, jitter, threshold, stop_similarity, max_iterations, rng)
     with blas_threads(1):

@@ -43,15 +43,12 @@ import json
 import numpy as np
 import xarray as xr
 
+from hebbian.device import to_host
 from hebbian.experiments.base import ExperimentKind, Param, register
 from hebbian.experiments.errors import ConfigError
 from hebbian.experiments.plotting import drawn_log
 
 __all__ = ["SDMAttention"]
-
-
-def _host(array) -> np.ndarray:
-    return array.get() if hasattr(array, "__cuda_array_interface__") else np.asarray(array)
 
 
 def _flipped(rng: np.random.Generator, points: np.ndarray, n_flips: np.ndarray) -> np.ndarray:
@@ -147,7 +144,7 @@ class SDMAttention(ExperimentKind):
         C, H = params["n_centers"], len(h)
         centres = rng.integers(0, 2, size=(C, n), dtype=np.uint8)
         partners = _flipped(rng, np.repeat(centres, H, axis=0), np.tile(h, C))
-        counts = _host(intersection_counts(xp.asarray(centres), xp.asarray(partners),
+        counts = to_host(intersection_counts(xp.asarray(centres), xp.asarray(partners),
                                            memory.addresses, d))  # fmt: skip
         counts = np.stack([counts[c, c * H : (c + 1) * H] for c in range(C)])
         # (c) write m random patterns, read noisy keys
@@ -158,9 +155,9 @@ class SDMAttention(ExperimentKind):
         flips = np.full(Q, int(round(params["query_noise"] * n)))
         queries = _flipped(rng, keys[target], flips)
         memory.write(xp.asarray(keys), xp.asarray(values))
-        sums = _host(memory.read(xp.asarray(queries))[0]).astype(float)
+        sums = to_host(memory.read(xp.asarray(queries))[0]).astype(float)
         fit = fit_beta_regression(n, d)
-        soft = _host(softmax_read(xp.asarray(queries), xp.asarray(keys),
+        soft = to_host(softmax_read(xp.asarray(queries), xp.asarray(keys),
                                   xp.asarray(values), fit.beta))  # fmt: skip
         dist = (queries[:, None, :] != keys[None, :, :]).sum(axis=2)
         expected = (r * circle_intersection(n, d, dist)) @ values.astype(float)
