@@ -82,6 +82,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "largest_passing",
     "ABSENT",
     "CONVERGED",
     "INVALID",
@@ -627,3 +628,19 @@ def golden_section_min(
         f1, f2 = np.where(left, f_new, f2), np.where(left, f1, f_new)
         x1, x2 = x1n, x2n
     return 0.5 * (x1 + x2), np.minimum(f1, f2)
+
+
+def largest_passing(passes, start: int, limit: int) -> int:
+    """Return the largest integer ``n`` in ``[start, limit]`` with ``passes(n)``.
+
+    For a test that holds at ``start`` and, once it fails, fails for every larger ``n``
+    (a capacity): doubling from ``start``, then bisection on the integers.
+    """
+    lo, hi = start, 2 * start
+    while hi <= limit and passes(hi):
+        lo, hi = hi, 2 * hi
+    hi = min(hi, limit + 1)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if passes(mid) else (lo, mid)
+    return lo

@@ -36,7 +36,7 @@ import numpy as np
 from scipy.special import gammaln, ive
 
 from hebbian._validation import check_choice, check_int, check_real
-from hebbian.theory._core import as_real_array, scalar_or_array
+from hebbian.theory._core import as_real_array, largest_passing, scalar_or_array
 from hebbian.theory.vsa import wta_accuracy_general
 
 __all__ = [
@@ -282,13 +282,7 @@ def hebbian_wta_capacity(dim, accuracy: float = 0.99) -> int:
 
     if not reached(2):
         return 1
-    lo, hi = 2, 4
-    while reached(hi):
-        lo, hi = hi, 2 * hi
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if reached(mid) else (lo, mid)
-    return lo
+    return largest_passing(reached, 2, 2**62)
 
 
 def separation(patterns) -> np.ndarray:
@@ -361,15 +355,7 @@ def softmax_mean_field_capacity(dim: int, max_error: float) -> int:
     def ok(n: int) -> bool:
         return float(softmax_relative_error(n, d, d / 2.0)) <= target
 
-    lo, hi = 1, 2
-    while hi <= MAX_THEORY_PAIRS and ok(hi):
-        lo, hi = hi, 2 * hi
-    if hi > MAX_THEORY_PAIRS:
-        return MAX_THEORY_PAIRS
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if ok(mid) else (lo, mid)
-    return lo
+    return largest_passing(ok, 1, MAX_THEORY_PAIRS)
 
 
 def softmax_split_beta(n_pairs, dim) -> float:
